@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""The command line: build, check, new and serve a bilingual news microsite."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from khabar.pipeline import build as build_site, check as check_site
+from khabar.problems import BuildFailed, Problem
+from khabar.scaffold import new_article
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _report(errors: list[Problem], warnings: list[Problem] | tuple[Problem, ...]) -> None:
+    for warning in sorted(warnings):
+        click.echo(f"warning: {warning}", err=True)
+    for error in sorted(errors):
+        click.echo(str(error), err=True)
+    if errors:
+        click.echo(f"{len(errors)} problem(s) found; nothing was written.", err=True)
+
+
+def _run_build(root: Path, out: Path, drafts: bool, base_url: str | None) -> bool:
+    started = time.perf_counter()
+    try:
+        report = build_site(root, out, include_drafts=drafts, base_url=base_url)
+    except BuildFailed as failure:
+        _report(failure.problems.errors, failure.problems.warnings)
+        return False
+    except ValueError as error:  # an output folder we refuse to replace
+        click.echo(f"error: {error}", err=True)
+        return False
+    _report([], report.warnings)
+    seconds = time.perf_counter() - started
+    click.echo(f"built {report.pages} pages from {report.articles} articles into {out} in {seconds:.2f} s")
+    return True
+
+
+@click.group()
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=ROOT, show_default="this folder",
+              help="The site's folder (holding site.yaml, content/, layouts/, assets/).")
+@click.pass_context
+def cli(context: click.Context, root: Path) -> None:
+    """Build bilingual (Arabic/English) news microsites from Markdown."""
+    context.obj = root.resolve()
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder [default: <root>/_site].")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--base-url", default=None, help="The address the site is served from, e.g. https://example.org/summit/.")
+@click.pass_obj
+def build(root: Path, out: Path | None, drafts: bool, base_url: str | None) -> None:
+    """Build the site into a folder, replacing it only if the build succeeds."""
+    if not _run_build(root, out or root / "_site", drafts, base_url):
+        sys.exit(1)
+
+
+@cli.command()
+@click.pass_obj
+def check(root: Path) -> None:
+    """Validate the configuration and every article without writing anything."""
+    problems = check_site(root)
+    _report(problems.errors, problems.warnings)
+    if problems.errors:
+        sys.exit(1)
+    click.echo("no problems found")
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--lang", required=True, help="The article's language, e.g. ar or en.")
+@click.option("--slug", default=None, help="The URL name [default: made from the title].")
+@click.pass_obj
+def new(root: Path, title: str, lang: str, slug: str | None) -> None:
+    """Start a new article with today's date."""
+    try:
+        path = new_article(root, lang, title, slug)
+    except BuildFailed as failure:
+        _report(failure.problems.errors, failure.problems.warnings)
+        sys.exit(1)
+    click.echo(f"created {path.relative_to(root)}")
+
+
+@cli.command()
+@click.option("--port", default=8000, show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder [default: <root>/_site].")
+@click.option("--drafts/--no-drafts", default=True, show_default=True, help="Show drafts while editing.")
+@click.pass_obj
+def serve(root: Path, port: int, out: Path | None, drafts: bool) -> None:
+    """Build, serve on 127.0.0.1 and rebuild and reload the browser on every change."""
+    from livereload import Server
+
+    out = out or root / "_site"
+    base_url = f"http://127.0.0.1:{port}/"
+    if not _run_build(root, out, drafts, base_url) and not out.is_dir():
+        sys.exit(1)
+    server = Server()
+    for watched in ("site.yaml", "content", "layouts", "assets"):
+        server.watch(str(root / watched), lambda: _run_build(root, out, drafts, base_url))
+    server.serve(root=str(out), host="127.0.0.1", port=port, open_url_delay=None)
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,242 @@
+"""site.yaml and the per-language string tables, validated into a SiteConfig."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+
+from .fields import FieldReader, YamlMapping, parse_mapping
+from .problems import BuildFailed, Problems
+
+CONFIG_FILE = "site.yaml"
+STRINGS_DIR = "layouts/strings"
+PERMALINK_TOKENS = {"lang", "yyyy", "mm", "dd", "slug"}
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # the folder name under content/ and the first URL segment
+    name: str  # the language's own name for itself, shown in the switcher
+    locale: str  # a Babel locale identifier for dates and plural rules
+    direction: str  # "rtl" or "ltr", from the locale
+    arabic_indic_digits: bool
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A text given per language; a missing language falls back to the default one."""
+
+    texts: Mapping[str, str]
+    fallback: str
+
+    def __call__(self, lang: str) -> str:
+        return self.texts.get(lang) or self.texts[self.fallback]
+
+
+@dataclass(frozen=True)
+class Author:
+    key: str
+    name: Localized
+    bio: Localized | None
+    photo: str | None  # a path under assets/
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: Localized
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    title: Localized
+    description: Localized
+    base_url: str  # absolute, ending in "/"
+    timezone: ZoneInfo
+    languages: tuple[Language, ...]  # the default language first
+    permalink: str
+    per_page: int
+    slider_size: int
+    words_per_minute: int
+    allow_html: bool
+    authors: Mapping[str, Author]
+    categories: Mapping[str, Category]
+    strings: Mapping[str, Mapping[str, Any]]  # language -> key -> text (or plural forms)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0].code
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [language.code for language in self.languages]
+
+    def language(self, code: str) -> Language:
+        return next(language for language in self.languages if language.code == code)
+
+    def with_base_url(self, base_url: str) -> SiteConfig:
+        return replace(self, base_url=normalise_base_url(base_url))
+
+
+def normalise_base_url(url: str) -> str:
+    return url.rstrip("/") + "/"
+
+
+def load_config(root: Path) -> SiteConfig:
+    """Read and validate site.yaml and the string tables; raise BuildFailed listing every problem."""
+    problems = Problems()
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        problems.error(CONFIG_FILE, 0, "missing: every site needs a site.yaml at its top")
+        raise BuildFailed(problems)
+    mapping = parse_mapping(path.read_text(encoding="utf-8"), CONFIG_FILE, problems)
+    if mapping is None:
+        raise BuildFailed(problems)
+    config = _read_config(root, mapping, problems)
+    if problems or config is None:
+        raise BuildFailed(problems)
+    return config
+
+
+def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteConfig | None:
+    fields = FieldReader(mapping, problems)
+    fields.reject_unknown([
+        "title", "description", "base_url", "timezone", "default_language", "languages", "permalink",
+        "per_page", "slider_size", "words_per_minute", "allow_html", "authors", "categories",
+    ])
+    languages = _read_languages(fields, problems)
+    if not languages:
+        return None
+    codes = [language.code for language in languages]
+    default = fields.string("default_language", default=codes[0])
+    if default not in codes:
+        problems.error(mapping.path, mapping.line_of("default_language"), f"default_language '{default}' is not one of the languages ({', '.join(codes)})")
+        return None
+    languages.sort(key=lambda language: language.code != default)
+    codes = [language.code for language in languages]
+
+    zone_name = fields.string("timezone", default="UTC")
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.error(mapping.path, mapping.line_of("timezone"), f"unknown time zone '{zone_name}' (e.g. Asia/Riyadh, Africa/Cairo, UTC)")
+        zone = ZoneInfo("UTC")
+
+    permalink = fields.string("permalink", default="/{lang}/{yyyy}/{mm}/{slug}/")
+    tokens = set(re.findall(r"{(\w+)}", permalink))
+    if not tokens <= PERMALINK_TOKENS or "slug" not in tokens or "lang" not in tokens:
+        problems.error(mapping.path, mapping.line_of("permalink"), f"permalink '{permalink}' must use {{lang}} and {{slug}} and only these tokens: {', '.join(sorted(PERMALINK_TOKENS))}")
+    permalink = "/" + permalink.strip("/") + "/"
+
+    authors = {}
+    for key, author_map in _entries(fields, "authors"):
+        author_fields = FieldReader(author_map, problems, f"author '{key}'")
+        author_fields.reject_unknown(["name", "bio", "photo"])
+        name = _localized(author_fields, "name", codes, required=True)
+        bio = _localized(author_fields, "bio", codes)
+        if name:
+            authors[key] = Author(key, name, bio, author_fields.string("photo"))
+
+    categories = {}
+    for key, category_map in _entries(fields, "categories"):
+        label = _localized(FieldReader(category_map, problems, f"category '{key}'"), "label", codes, required=True)
+        if label:
+            categories[key] = Category(key, label)
+
+    title = _localized(fields, "title", codes, required=True)
+    description = _localized(fields, "description", codes) or Localized({default: ""}, default)
+    strings = _load_strings(root, codes, problems)
+    if title is None:
+        return None
+    return SiteConfig(
+        root=root,
+        title=title,
+        description=description,
+        base_url=normalise_base_url(fields.string("base_url", default="http://127.0.0.1:8000/")),
+        timezone=zone,
+        languages=tuple(languages),
+        permalink=permalink,
+        per_page=fields.integer("per_page", 10),
+        slider_size=fields.integer("slider_size", 5),
+        words_per_minute=fields.integer("words_per_minute", 200),
+        allow_html=fields.boolean("allow_html", False),
+        authors=authors,
+        categories=categories,
+        strings=strings,
+    )
+
+
+def _read_languages(fields: FieldReader, problems: Problems) -> list[Language]:
+    languages = []
+    for code, language_map in _entries(fields, "languages", required=True):
+        language_fields = FieldReader(language_map, problems, f"language '{code}'")
+        language_fields.reject_unknown(["name", "locale", "arabic_indic_digits"])
+        locale_id = language_fields.string("locale", default=code)
+        try:
+            locale = Locale.parse(locale_id)
+        except (UnknownLocaleError, ValueError):
+            problems.error(language_map.path, language_map.line_of("locale"), f"language '{code}': unknown locale '{locale_id}'")
+            continue
+        languages.append(Language(
+            code=code,
+            name=language_fields.string("name", default=locale.get_display_name(locale)),
+            locale=str(locale),
+            direction="rtl" if locale.text_direction == "rtl" else "ltr",
+            arabic_indic_digits=language_fields.boolean("arabic_indic_digits", False),
+        ))
+    return languages
+
+
+def _entries(fields: FieldReader, key: str, required: bool = False) -> list[tuple[str, YamlMapping]]:
+    """The entries of a mapping of mappings (authors, categories, languages)."""
+    outer = fields.mapping_of(key, required)
+    if outer is None:
+        return []
+    entries = []
+    for entry_key in outer.values:
+        inner = FieldReader(outer, fields.problems).mapping_of(entry_key, required=True)
+        if inner is not None:
+            entries.append((entry_key, inner))
+    return entries
+
+
+def _localized(fields: FieldReader, key: str, languages: list[str], required: bool = False) -> Localized | None:
+    """A field given either as one text for all languages or as a mapping per language."""
+    value = fields.mapping.values.get(key)
+    if isinstance(value, dict):
+        nested = FieldReader(fields.mapping_of(key), fields.problems, fields.what)
+        nested.reject_unknown(languages)
+        texts = {code: nested.string(code) for code in languages}
+        texts = {code: text for code, text in texts.items() if text}
+        if languages[0] not in texts:
+            fields.error(key, f"'{key}' needs a text in the default language '{languages[0]}'")
+            return None
+        return Localized(texts, languages[0])
+    text = fields.string(key, required=required)
+    return Localized({languages[0]: text}, languages[0]) if text else None
+
+
+def _load_strings(root: Path, languages: list[str], problems: Problems) -> dict[str, Mapping[str, Any]]:
+    """Each language's table of reader-facing texts; every table must have the default's keys."""
+    tables: dict[str, Mapping[str, Any]] = {}
+    for code in languages:
+        relative = f"{STRINGS_DIR}/{code}.yaml"
+        path = root / relative
+        if not path.is_file():
+            problems.error(relative, 0, f"missing string table for language '{code}'")
+            continue
+        mapping = parse_mapping(path.read_text(encoding="utf-8"), relative, problems)
+        if mapping is not None:
+            tables[code] = mapping.values
+    reference = tables.get(languages[0], {})
+    for code, table in tables.items():
+        for key in reference:
+            if key not in table:
+                problems.error(f"{STRINGS_DIR}/{code}.yaml", 0, f"missing string '{key}' (defined in {languages[0]}.yaml)")
+    return tables

@@ -1,0 +1,51 @@
+"""What an article is once its source has been read and validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .config import Author, Category
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str  # site-relative ("/assets/images/x.jpg") or absolute ("https://…")
+    alt: str
+    caption: str | None
+
+
+@dataclass(frozen=True)
+class Tag:
+    lang: str
+    slug: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str  # relative to the site's root, e.g. "content/ar/kim-russia-visit.md"
+    lang: str
+    slug: str
+    translation_key: str
+    title: str
+    date: dt.datetime  # time-zone aware
+    updated: dt.datetime | None
+    author: Author | None
+    author_url: str | None
+    category: Category | None
+    category_url: str | None
+    tags: tuple[Tag, ...]
+    slider: bool
+    draft: bool
+    image: Image | None
+    summary: str
+    body_html: str
+    reading_minutes: int
+    url: str
+
+    @property
+    def sort_key(self) -> tuple[dt.datetime, str]:
+        """Newest first when sorted in reverse; the slug breaks ties so order is stable."""
+        return (self.date, self.slug)

@@ -1,0 +1,204 @@
+"""YAML mappings read with line numbers, and typed access to their fields.
+
+Front matter and site.yaml are both YAML mappings whose every problem must be
+reported at the line of the offending key, so both are read through here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from .problems import Problems
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A safe loader that leaves dates as text, so we parse (and report) them ourselves."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class YamlMapping:
+    """A parsed YAML mapping and the 1-based line of each of its keys."""
+
+    path: str
+    values: dict[str, Any]
+    lines: dict[str, int]
+    start_line: int  # the line the mapping starts on, for problems about it as a whole
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.start_line)
+
+
+def parse_mapping(text: str, path: str, problems: Problems, first_line: int = 1) -> YamlMapping | None:
+    """Parse YAML text that must be a mapping; report syntax errors at their line."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlMapping(path, {}, {}, first_line)
+        if not isinstance(node, yaml.MappingNode):
+            problems.error(path, first_line + node.start_mark.line, "expected a mapping of keys to values")
+            return None
+        lines: dict[str, int] = {}
+        _record_key_lines(node, "", first_line, lines, path, problems)
+        values = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + mark.line if mark else first_line
+        problems.error(path, line, f"invalid YAML: {error.problem or error.context}")
+        return None
+    except yaml.YAMLError as error:
+        problems.error(path, first_line, f"invalid YAML: {error}")
+        return None
+    finally:
+        loader.dispose()
+    return YamlMapping(path, {str(key): value for key, value in values.items()}, lines, first_line)
+
+
+def _record_key_lines(
+    node: yaml.MappingNode, prefix: str, first_line: int, lines: dict[str, int], path: str, problems: Problems
+) -> None:
+    """Map each key's dotted path (`authors.nasrin.name`) to its line, flagging duplicates."""
+    for key_node, value_node in node.value:
+        key = prefix + str(key_node.value)
+        line = first_line + key_node.start_mark.line
+        if key in lines:
+            problems.error(path, line, f"duplicate key '{key_node.value}' (first at line {lines[key]})")
+        lines[key] = line
+        if isinstance(value_node, yaml.MappingNode):
+            _record_key_lines(value_node, key + ".", first_line, lines, path, problems)
+
+
+def suggest(word: str, known: list[str]) -> str:
+    """A short hint listing the known values, the likeliest first."""
+    close = difflib.get_close_matches(word, known, n=1)
+    ordered = close + [k for k in known if k not in close]
+    listed = ", ".join(ordered[:6]) + (", …" if len(ordered) > 6 else "")
+    return f"(known: {listed})" if listed else "(none are defined)"
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def parse_datetime(text: str, zone: ZoneInfo) -> dt.datetime | None:
+    """An ISO 8601 date or date-time; one without an offset is in `zone`."""
+    text = text.strip()
+    if not _ISO_DATE.match(text):
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=zone)
+
+
+class FieldReader:
+    """Typed reads of a YAML mapping's fields, each failure reported at its key's line."""
+
+    def __init__(self, mapping: YamlMapping, problems: Problems, what: str = ""):
+        self.mapping = mapping
+        self.problems = problems
+        self.what = what  # e.g. "author 'nasrin'" to qualify messages about nested maps
+
+    def error(self, key: str, message: str) -> None:
+        prefix = f"{self.what}: " if self.what else ""
+        self.problems.error(self.mapping.path, self.mapping.line_of(key), prefix + message)
+
+    def _get(self, key: str, required: bool) -> Any:
+        value = self.mapping.values.get(key)
+        if value is None and required:
+            if key in self.mapping.values:
+                self.error(key, f"'{key}' is empty")
+            else:
+                prefix = f"{self.what}: " if self.what else ""
+                self.problems.error(self.mapping.path, self.mapping.start_line, f"{prefix}missing required key '{key}'")
+        return value
+
+    def reject_unknown(self, allowed: list[str]) -> None:
+        for key in self.mapping.values:
+            if key not in allowed:
+                self.error(key, f"unknown key '{key}' {suggest(key, allowed)}")
+
+    def string(self, key: str, required: bool = False, default: str | None = None) -> str | None:
+        value = self._get(key, required)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.error(key, f"'{key}' must be text, not {_type_name(value)}")
+            return default
+        text = str(value).strip()
+        if not text:
+            if required:
+                self.error(key, f"'{key}' is empty")
+            return default
+        return text
+
+    def boolean(self, key: str, default: bool = False) -> bool:
+        value = self._get(key, False)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.error(key, f"'{key}' must be true or false, not {value!r}")
+            return default
+        return value
+
+    def integer(self, key: str, default: int, minimum: int = 1) -> int:
+        value = self._get(key, False)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.error(key, f"'{key}' must be a whole number of at least {minimum}, not {value!r}")
+            return default
+        return value
+
+    def string_list(self, key: str) -> list[str]:
+        value = self._get(key, False)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(
+            isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in value
+        ):
+            self.error(key, f"'{key}' must be a list of text items")
+            return []
+        return [str(item).strip() for item in value if str(item).strip()]
+
+    def datetime(self, key: str, zone: ZoneInfo, required: bool = False) -> dt.datetime | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        parsed = parse_datetime(value, zone) if isinstance(value, str) else None
+        if parsed is None:
+            self.error(key, f"bad date {str(value)!r} in '{key}' (expected ISO 8601, e.g. 2023-09-13 or 2023-09-13T10:30:00+03:00)")
+        return parsed
+
+    def mapping_of(self, key: str, required: bool = False) -> YamlMapping | None:
+        """A nested mapping, as its own YamlMapping that still knows its keys' lines."""
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.error(key, f"'{key}' must be a mapping, not {_type_name(value)}")
+            return None
+        prefix = key + "."
+        lines = {k[len(prefix):]: line for k, line in self.mapping.lines.items() if k.startswith(prefix)}
+        return YamlMapping(self.mapping.path, {str(k): v for k, v in value.items()}, lines, self.mapping.line_of(key))
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)

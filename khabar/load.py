@@ -1,0 +1,254 @@
+"""Stage 1: read content/<lang>/**/*.md into validated Articles, collecting every problem."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SiteConfig
+from .content import Article, Image, Tag
+from .fields import FieldReader, parse_mapping, suggest
+from .markdown import render_markdown
+from .problems import Problems
+from .urls import article_url, author_url, category_url, is_slug, slugify, tag_url
+
+CONTENT_DIR = "content"
+ASSETS_DIR = "assets"
+FRONT_MATTER_FENCE = "---"
+FRONT_MATTER_KEYS = [
+    "title", "date", "updated", "author", "category", "tags", "slider", "draft", "image", "image_alt",
+    "caption", "summary", "slug", "translation_key",
+    # Read by the timelines and related-articles stages:
+    "related", "timeline",
+]
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 400
+
+
+@dataclass(frozen=True)
+class _ReadResult:
+    """One file's article (if valid), its problems, and where its identity keys stand."""
+
+    article: Article | None
+    problems: Problems
+    slug_line: int
+    translation_key_line: int
+
+
+def load_articles(config: SiteConfig, problems: Problems, include_drafts: bool = False) -> list[Article]:
+    """Every article under content/, validated; drafts only when asked for."""
+    sources = _discover_sources(config, problems)
+    results = _read_all(config, sources)
+    articles = []
+    for result in results:
+        problems.extend(result.problems)
+        if result.article is not None:
+            articles.append(result)
+    _check_unique(articles, problems)
+    return [r.article for r in articles if include_drafts or not r.article.draft]
+
+
+def _discover_sources(config: SiteConfig, problems: Problems) -> list[str]:
+    content = config.root / CONTENT_DIR
+    if not content.is_dir():
+        problems.error(CONTENT_DIR, 0, "missing: articles live in content/<lang>/")
+        return []
+    sources = []
+    for entry in sorted(content.iterdir()):
+        relative = f"{CONTENT_DIR}/{entry.name}"
+        if entry.name.startswith("."):
+            continue
+        if not entry.is_dir():
+            problems.error(relative, 0, f"not in a language folder: articles live in content/<lang>/ ({', '.join(config.language_codes)})")
+        elif entry.name not in config.language_codes:
+            problems.error(relative, 0, f"unknown language folder '{entry.name}' {suggest(entry.name, config.language_codes)}")
+        else:
+            sources.extend(_markdown_files(config.root, entry, problems))
+    return sources
+
+
+def _markdown_files(root: Path, folder: Path, problems: Problems) -> list[str]:
+    found = []
+    for directory, subdirectories, files in os.walk(folder):
+        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            relative = Path(directory, name).relative_to(root).as_posix()
+            if name.endswith(".md"):
+                found.append(relative)
+            else:
+                problems.error(relative, 0, "not an article: files under content/<lang>/ must be Markdown (.md)")
+    return found
+
+
+def _read_all(config: SiteConfig, sources: list[str]) -> list[_ReadResult]:
+    if len(sources) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+        return [read_article(config, source) for source in sources]
+    workers = os.cpu_count() or 2
+    with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_config, initargs=(config,)) as pool:
+        chunk = max(1, len(sources) // (workers * 8))
+        return list(pool.map(_read_in_worker, sources, chunksize=chunk))
+
+
+_worker_config: SiteConfig | None = None
+
+
+def _set_worker_config(config: SiteConfig) -> None:
+    global _worker_config
+    _worker_config = config
+
+
+def _read_in_worker(source: str) -> _ReadResult:
+    return read_article(_worker_config, source)
+
+
+def read_article(config: SiteConfig, source: str) -> _ReadResult:
+    """Read one article file; a pure function of the file and the configuration."""
+    problems = Problems()
+    text = _decode(config.root / source, source, problems)
+    if text is None:
+        return _ReadResult(None, problems, 1, 1)
+    split = _split_front_matter(text, source, problems)
+    if split is None:
+        return _ReadResult(None, problems, 1, 1)
+    front_matter, body, body_line = split
+    mapping = parse_mapping(front_matter, source, problems, first_line=2)
+    if mapping is None:
+        return _ReadResult(None, problems, 1, 1)
+
+    fields = FieldReader(mapping, problems)
+    fields.reject_unknown(FRONT_MATTER_KEYS)
+    lang = source.split("/")[1]
+    file_slug = Path(source).stem
+    slug = fields.string("slug", default=file_slug)
+    if not is_slug(slug):
+        where = mapping.line_of("slug") if "slug" in mapping.values else 1
+        problems.error(source, where, f"slug '{slug}' is not URL-safe (try '{slugify(slug)}')")
+    title = fields.string("title", required=True)
+    date = fields.datetime("date", config.timezone, required=True)
+    updated = fields.datetime("updated", config.timezone)
+    if date and updated and updated < date:
+        problems.warn(source, mapping.line_of("updated"), "'updated' is earlier than 'date'")
+
+    author = None
+    if (author_key := fields.string("author")) is not None:
+        author = config.authors.get(author_key)
+        if author is None:
+            fields.error("author", f"unknown author '{author_key}' {suggest(author_key, list(config.authors))}")
+    category = None
+    if (category_key := fields.string("category")) is not None:
+        category = config.categories.get(category_key)
+        if category is None:
+            fields.error("category", f"unknown category '{category_key}' {suggest(category_key, list(config.categories))}")
+
+    tags = []
+    for name in fields.string_list("tags"):
+        tag_slug = slugify(name)
+        if not tag_slug:
+            fields.error("tags", f"tag {name!r} has no letters or digits to make a URL from")
+        elif tag_slug not in (tag.slug for tag in tags):
+            tags.append(Tag(lang, tag_slug, name, tag_url(lang, tag_slug)))
+
+    image = _read_image(config, fields)
+    body_line_offset = body_line - 1
+    rendered = render_markdown(body, allow_html=config.allow_html)
+    if not rendered.word_count and not problems:
+        problems.warn(source, body_line_offset + 1, "the article has no body text")
+
+    if problems or title is None or date is None:
+        return _ReadResult(None, problems, mapping.line_of("slug"), mapping.line_of("translation_key"))
+    article = Article(
+        source=source,
+        lang=lang,
+        slug=slug,
+        translation_key=fields.string("translation_key", default=slug),
+        title=title,
+        date=date,
+        updated=updated,
+        author=author,
+        author_url=author_url(lang, author.key) if author else None,
+        category=category,
+        category_url=category_url(lang, category.key) if category else None,
+        tags=tuple(tags),
+        slider=fields.boolean("slider"),
+        draft=fields.boolean("draft"),
+        image=image,
+        summary=fields.string("summary", default=rendered.first_paragraph),
+        body_html=rendered.html,
+        reading_minutes=max(1, round(rendered.word_count / config.words_per_minute)),
+        url=article_url(config.permalink, lang, slug, date),
+    )
+    return _ReadResult(article, problems, mapping.line_of("slug"), mapping.line_of("translation_key"))
+
+
+def _decode(path: Path, source: str, problems: Problems) -> str | None:
+    data = path.read_bytes()
+    if b"\x00" in data:
+        problems.error(source, 0, "binary file, not a Markdown article")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        problems.error(source, line, f"not valid UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8")
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def _split_front_matter(text: str, source: str, problems: Problems) -> tuple[str, str, int] | None:
+    """(front matter, body, line the body starts on) of an article."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != FRONT_MATTER_FENCE:
+        problems.error(source, 1, "missing front matter: an article starts with a line '---', then title: and date:")
+        return None
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip() == FRONT_MATTER_FENCE:
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    problems.error(source, 1, "front matter is not closed: add a line '---' after it")
+    return None
+
+
+def _read_image(config: SiteConfig, fields: FieldReader) -> Image | None:
+    src = fields.string("image")
+    alt = fields.string("image_alt")
+    caption = fields.string("caption")
+    if src is None:
+        for orphan in ("image_alt", "caption"):
+            if orphan in fields.mapping.values:
+                fields.error(orphan, f"'{orphan}' is given but there is no 'image'")
+        return None
+    if alt is None:
+        fields.error("image", "an image needs 'image_alt': a short description for readers who cannot see it")
+    if src.startswith(("https://", "http://")):
+        url = src
+    else:
+        relative = src.lstrip("/").removeprefix(f"{ASSETS_DIR}/")
+        if not (config.root / ASSETS_DIR / relative).is_file():
+            fields.error("image", f"image '{src}' not found under {ASSETS_DIR}/")
+        url = f"/{ASSETS_DIR}/{relative}"
+    return Image(url, alt or "", caption)
+
+
+def _check_unique(results: list[_ReadResult], problems: Problems) -> None:
+    """Slugs, translation keys and URLs must each name one article per language."""
+    seen_slugs: dict[tuple[str, str], str] = {}
+    seen_keys: dict[tuple[str, str], str] = {}
+    seen_urls: dict[str, str] = {}
+    for result in results:
+        article = result.article
+        slug_owner = seen_slugs.setdefault((article.lang, article.slug), article.source)
+        if slug_owner != article.source:
+            problems.error(article.source, result.slug_line, f"duplicate slug '{article.slug}' in '{article.lang}' (also {slug_owner})")
+            continue
+        key_owner = seen_keys.setdefault((article.lang, article.translation_key), article.source)
+        if key_owner != article.source:
+            problems.error(
+                article.source, result.translation_key_line,
+                f"translation_key '{article.translation_key}' is already claimed in '{article.lang}' by {key_owner}",
+            )
+        url_owner = seen_urls.setdefault(article.url, article.source)
+        if url_owner != article.source:
+            problems.error(article.source, result.slug_line, f"same URL {article.url} as {url_owner}")

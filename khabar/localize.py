@@ -1,0 +1,55 @@
+"""Reader-facing text in one language: string tables, plural forms, dates and digits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping
+
+from babel import Locale
+from babel.dates import format_date, format_time
+
+from .config import Language
+
+_ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+class Localizer:
+    """Formats everything a reader sees in one language; templates call it for every text."""
+
+    def __init__(self, language: Language, strings: Mapping[str, Any]):
+        self.language = language
+        self.locale = Locale.parse(language.locale)
+        self.strings = strings
+
+    def language_name(self, code: str) -> str:
+        """Another language's name in this one: 'الإنجليزية', 'Arabic'."""
+        return Locale.parse(code).get_display_name(self.locale)
+
+    def digits(self, text: str) -> str:
+        """Western digits to Arabic-Indic ones where the site asks for them."""
+        return text.translate(_ARABIC_INDIC_DIGITS) if self.language.arabic_indic_digits else text
+
+    def number(self, value: int) -> str:
+        return self.digits(str(value))
+
+    def date(self, moment: dt.datetime | dt.date) -> str:
+        """'13 سبتمبر 2023' / 'September 13, 2023'."""
+        day = moment.date() if isinstance(moment, dt.datetime) else moment
+        return self.digits(format_date(day, "long", locale=self.locale))
+
+    def time(self, moment: dt.datetime) -> str:
+        return self.digits(format_time(moment, "short", locale=self.locale))
+
+    def text(self, key: str, **values: Any) -> str:
+        """A string from the table, with {placeholders} filled (numbers in the site's digits)."""
+        return self._fill(self.strings[key], values)
+
+    def plural(self, key: str, count: int, **values: Any) -> str:
+        """The form of a counted phrase that the language's plural rules pick for `count`."""
+        forms = self.strings[key]
+        form = forms.get(self.locale.plural_form(count)) or forms["other"]
+        return self._fill(form, {"count": count, **values})
+
+    def _fill(self, template: str, values: Mapping[str, Any]) -> str:
+        shown = {name: self.number(value) if isinstance(value, int) else value for name, value in values.items()}
+        return template.format(**shown) if shown else template

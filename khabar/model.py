@@ -1,0 +1,255 @@
+"""Stage 2: from validated articles to the site model — every page, with what it shows and what it used."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from . import urls
+from .config import SiteConfig
+from .content import Article
+
+ListingKind = str  # "home", "category", "tag" or "author"
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """A version of the page in one language, for <link rel="alternate" hreflang>."""
+
+    lang: str
+    url: str
+
+
+@dataclass(frozen=True)
+class LanguageSwitch:
+    """Where the switcher sends a reader who wants another language."""
+
+    lang: str
+    url: str
+    is_same_page: bool  # False: no version of this page there, so it leads to that language's home
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    urls: tuple[str, ...]  # every page of the listing, first to last
+
+    @property
+    def total(self) -> int:
+        return len(self.urls)
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.urls[self.number] if self.number < self.total else None
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Page:
+    """One output file: its address, its template, and the sources it was made from."""
+
+    url: str
+    lang: str
+    template: str
+    title: str
+    description: str = ""
+    alternates: tuple[Alternate, ...] = ()
+    switches: tuple[LanguageSwitch, ...] = ()
+    sources: tuple[str, ...] = ()  # content files the page shows; templates and config are added at render
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArticlePage(Page):
+    article: Article
+    translations: tuple[Article, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListingPage(Page):
+    kind: ListingKind
+    key: str  # the category, tag or author key; the language code for home
+    articles: tuple[Article, ...]
+    pagination: Pagination
+    slider: tuple[Article, ...] = ()
+    image: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedirectPage(Page):
+    target: str
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    articles: dict[str, list[Article]]  # per language, newest first
+    navigation: dict[str, list[NavLink]]  # per language: the categories that have articles
+    pages: list[Page] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class _Listing:
+    kind: ListingKind
+    key: str
+    lang: str
+    title: str
+    url: str
+    articles: list[Article]
+    description: str = ""
+    image: str | None = None
+
+
+def build_site(config: SiteConfig, articles: list[Article]) -> Site:
+    """The whole site model: articles per language, translations, listings and every page."""
+    by_language: dict[str, list[Article]] = {code: [] for code in config.language_codes}
+    for article in sorted(articles, key=lambda a: a.sort_key, reverse=True):
+        by_language[article.lang].append(article)
+    translations = _translations(articles)
+    listings = _listings(config, by_language)
+    listing_urls = {(listing.kind, listing.key, listing.lang): listing.url for listing in listings}
+
+    pages: list[Page] = []
+    for lang_articles in by_language.values():
+        pages.extend(_article_page(config, article, translations) for article in lang_articles)
+    for listing in listings:
+        pages.extend(_listing_pages(config, listing, listing_urls))
+    pages.append(_root_page(config))
+    pages.append(Page(url=urls.NOT_FOUND_URL, lang=config.default_language, template="404.html", title="404"))
+
+    navigation = {
+        lang: [NavLink(listing.title, listing.url) for listing in listings if listing.kind == "category" and listing.lang == lang]
+        for lang in config.language_codes
+    }
+    return Site(config, by_language, navigation, pages)
+
+
+def _translations(articles: list[Article]) -> dict[str, dict[str, Article]]:
+    grouped: dict[str, dict[str, Article]] = defaultdict(dict)
+    for article in articles:
+        grouped[article.translation_key][article.lang] = article
+    return grouped
+
+
+def _listings(config: SiteConfig, by_language: dict[str, list[Article]]) -> list[_Listing]:
+    """Home, then each category, author and tag that has articles, per language."""
+    listings = []
+    for lang, articles in by_language.items():
+        listings.append(_Listing("home", lang, lang, config.title(lang), urls.home_url(lang), articles, config.description(lang)))
+        categories: dict[str, list[Article]] = defaultdict(list)
+        authors: dict[str, list[Article]] = defaultdict(list)
+        tags: dict[str, list[Article]] = defaultdict(list)
+        for article in articles:
+            if article.category:
+                categories[article.category.key].append(article)
+            if article.author:
+                authors[article.author.key].append(article)
+            for tag in article.tags:
+                tags[tag.slug].append(article)
+        for key in config.categories:
+            if key in categories:
+                label = config.categories[key].label(lang)
+                listings.append(_Listing("category", key, lang, label, urls.category_url(lang, key), categories[key]))
+        for key, author in config.authors.items():
+            if key in authors:
+                bio = author.bio(lang) if author.bio else ""
+                listings.append(_Listing("author", key, lang, author.name(lang), urls.author_url(lang, key), authors[key], bio, author.photo))
+        for slug in sorted(tags):
+            name = next(tag.name for tag in tags[slug][0].tags if tag.slug == slug)
+            listings.append(_Listing("tag", slug, lang, name, urls.tag_url(lang, slug), tags[slug]))
+    return listings
+
+
+def _article_page(config: SiteConfig, article: Article, translations: dict[str, dict[str, Article]]) -> ArticlePage:
+    versions = translations[article.translation_key]
+    others = tuple(versions[lang] for lang in config.language_codes if lang in versions and lang != article.lang)
+    version_urls = {lang: version.url for lang, version in versions.items()}
+    return ArticlePage(
+        url=article.url,
+        lang=article.lang,
+        template="article.html",
+        title=article.title,
+        description=article.summary,
+        alternates=_alternates(config, version_urls),
+        switches=_switches(config, article.lang, version_urls),
+        sources=(article.source, *(other.source for other in others)),
+        article=article,
+        translations=others,
+    )
+
+
+def _alternates(config: SiteConfig, version_urls: dict[str, str]) -> tuple[Alternate, ...]:
+    return tuple(Alternate(lang, version_urls[lang]) for lang in config.language_codes if lang in version_urls)
+
+
+def _switches(config: SiteConfig, current: str, version_urls: dict[str, str]) -> tuple[LanguageSwitch, ...]:
+    """For each other language: this page's version there, else that language's home."""
+    return tuple(
+        LanguageSwitch(lang, version_urls[lang], True) if lang in version_urls else LanguageSwitch(lang, urls.home_url(lang), False)
+        for lang in config.language_codes
+        if lang != current
+    )
+
+
+def _listing_versions(config: SiteConfig, listing: _Listing, listing_urls: dict[tuple[str, str, str], str]) -> dict[str, str]:
+    """The URL of this listing in each language that has it."""
+    if listing.kind == "tag":  # a tag is a word of one language: no listing elsewhere is its translation
+        return {listing.lang: listing.url}
+    versions = {}
+    for lang in config.language_codes:
+        key = lang if listing.kind == "home" else listing.key
+        if url := listing_urls.get((listing.kind, key, lang)):
+            versions[lang] = url
+    return versions
+
+
+def _listing_pages(config: SiteConfig, listing: _Listing, listing_urls: dict[tuple[str, str, str], str]) -> list[ListingPage]:
+    versions = _listing_versions(config, listing, listing_urls)
+    alternates = _alternates(config, versions)
+    switches = _switches(config, listing.lang, versions)
+    chunks = [listing.articles[start:start + config.per_page] for start in range(0, len(listing.articles), config.per_page)] or [[]]
+    page_urls = tuple(urls.paginated_url(listing.url, number) for number in range(1, len(chunks) + 1))
+    slider = tuple(a for a in listing.articles if a.slider)[: config.slider_size] if listing.kind == "home" else ()
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        shown = tuple(chunk)
+        on_first_page = number == 1
+        pages.append(ListingPage(
+            url=page_urls[number - 1],
+            lang=listing.lang,
+            template="home.html" if listing.kind == "home" else "listing.html",
+            title=listing.title,
+            description=listing.description or config.description(listing.lang),
+            # Later pages of a listing are not translations of anything; only the first carries hreflang.
+            alternates=alternates if on_first_page else (),
+            switches=switches,
+            sources=tuple(a.source for a in (*shown, *(slider if on_first_page else ()))),
+            kind=listing.kind,
+            key=listing.key,
+            articles=shown,
+            pagination=Pagination(number, page_urls),
+            slider=slider if on_first_page else (),
+            image=listing.image,
+        ))
+    return pages
+
+
+def _root_page(config: SiteConfig) -> RedirectPage:
+    homes = tuple(Alternate(lang, urls.home_url(lang)) for lang in config.language_codes)
+    return RedirectPage(
+        url=urls.ROOT_URL,
+        lang=config.default_language,
+        template="root.html",
+        title=config.title(config.default_language),
+        description=config.description(config.default_language),
+        alternates=homes,
+        target=urls.home_url(config.default_language),
+    )

@@ -1,0 +1,58 @@
+"""`build.py new`: a new article file with its front matter filled in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+
+from .config import load_config
+from .fields import suggest
+from .load import CONTENT_DIR
+from .problems import BuildFailed, Problems
+from .urls import is_slug, slugify
+
+ARTICLE_TEMPLATE = """---
+{front_matter}# author: one of {authors}
+# category: one of {categories}
+# tags: [a tag, another]
+# slider: true        # feature it in the home page's slider
+# image: images/photo.jpg
+# image_alt: what the photo shows
+# caption: the caption under the photo
+draft: true
+---
+
+The first paragraph is the summary unless you add a summary: line above.
+
+## A subheading
+"""
+
+
+def new_article(root: Path, lang: str, title: str, slug: str | None = None, today: dt.datetime | None = None) -> Path:
+    """Create content/<lang>/<slug>.md dated now in the site's time zone, as a draft."""
+    config = load_config(root)
+    problems = Problems()
+    slug = slug or slugify(title)
+    if lang not in config.language_codes:
+        problems.error(CONTENT_DIR, 0, f"unknown language '{lang}' {suggest(lang, config.language_codes)}")
+    if not is_slug(slug):
+        problems.error(CONTENT_DIR, 0, f"'{slug}' cannot be a slug: give --slug with letters, digits and dashes")
+    path = root / CONTENT_DIR / lang / f"{slug}.md"
+    if path.exists():
+        problems.error(path.relative_to(root).as_posix(), 0, "already exists; choose another --slug")
+    if problems:
+        raise BuildFailed(problems)
+    now = (today or dt.datetime.now(config.timezone)).replace(second=0, microsecond=0)
+    front_matter = yaml.safe_dump({"title": title, "date": now.isoformat()}, allow_unicode=True, sort_keys=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        ARTICLE_TEMPLATE.format(
+            front_matter=front_matter,
+            authors=", ".join(config.authors) or "(add authors to site.yaml)",
+            categories=", ".join(config.categories) or "(add categories to site.yaml)",
+        ),
+        encoding="utf-8",
+    )
+    return path

@@ -1,0 +1,62 @@
+"""The site's URL scheme, in one place: every page's address is made here.
+
+URLs are site-relative paths ("/ar/tags/روسيا/"); the render stage adds the
+base path and percent-encodes them for links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+_NOT_SLUG = re.compile(r"[^\w\-]+")
+_DASHES = re.compile(r"-{2,}")
+_TATWEEL = "\u0640"
+
+
+def slugify(text: str) -> str:
+    """A readable URL segment that keeps Arabic letters: 'قمة بوتين - كيم' -> 'قمة-بوتين-كيم'."""
+    text = unicodedata.normalize("NFC", text).replace(_TATWEEL, "").lower()
+    # Dropping combining marks removes Arabic tashkeel, so vowelled and bare spellings share a slug.
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = _NOT_SLUG.sub("-", text.replace("_", "-"))
+    return _DASHES.sub("-", text).strip("-")
+
+
+def is_slug(text: str) -> bool:
+    return bool(text) and slugify(text) == text
+
+
+def article_url(pattern: str, lang: str, slug: str, date: dt.datetime) -> str:
+    return pattern.format(lang=lang, slug=slug, yyyy=f"{date.year:04d}", mm=f"{date.month:02d}", dd=f"{date.day:02d}")
+
+
+def home_url(lang: str) -> str:
+    return f"/{lang}/"
+
+
+def category_url(lang: str, key: str) -> str:
+    return f"/{lang}/categories/{key}/"
+
+
+def tag_url(lang: str, slug: str) -> str:
+    return f"/{lang}/tags/{slug}/"
+
+
+def author_url(lang: str, key: str) -> str:
+    return f"/{lang}/authors/{key}/"
+
+
+def paginated_url(first_page_url: str, number: int) -> str:
+    return first_page_url if number == 1 else f"{first_page_url}page/{number}/"
+
+
+ROOT_URL = "/"
+NOT_FOUND_URL = "/404.html"
+
+
+def output_path(url: str) -> str:
+    """The file a URL is served from: pretty URLs are folders with an index.html."""
+    relative = url.lstrip("/")
+    return relative if relative.endswith(".html") else relative + "index.html"
