@@ -57,9 +57,13 @@ def parse_mapping(text: str, path: str, problems: Problems, first_line: int = 1)
         _record_key_lines(node, "", first_line, lines, path, problems)
         values = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
+        last_line = first_line + text.count("\n")
         mark = error.problem_mark or error.context_mark
-        line = first_line + mark.line if mark else first_line
-        problems.error(path, line, f"invalid YAML: {error.problem or error.context}")
+        line = min(first_line + mark.line, last_line) if mark else first_line
+        message = error.problem or error.context
+        if error.problem and error.context and error.context_mark:
+            message += f" ({error.context} on line {first_line + error.context_mark.line})"
+        problems.error(path, line, f"invalid YAML: {message}")
         return None
     except yaml.YAMLError as error:
         problems.error(path, first_line, f"invalid YAML: {error}")

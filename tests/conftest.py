@@ -1,0 +1,100 @@
+"""Shared fixtures: the demo site built once, and small throw-away sites for bad-input cases."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*arguments: str, root: Path = PROJECT) -> Run:
+    """The real command line, in a fresh interpreter, as an editor would run it."""
+    completed = subprocess.run(
+        [sys.executable, str(PROJECT / "build.py"), "--root", str(root), *arguments],
+        capture_output=True, text=True, encoding="utf-8",
+    )
+    return Run(completed.returncode, completed.stdout, completed.stderr)
+
+
+def read_html(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+class BuiltSite:
+    """A built output folder, read as a reader's browser would see it."""
+
+    def __init__(self, out: Path):
+        self.out = out
+
+    def page(self, url: str) -> BeautifulSoup:
+        relative = url.strip("/")
+        path = self.out / relative if relative.endswith(".html") else self.out / relative / "index.html"
+        assert path.is_file(), f"no page at {url}"
+        return read_html(path)
+
+    def html_files(self) -> list[Path]:
+        return sorted(self.out.rglob("*.html"))
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    out = tmp_path_factory.mktemp("demo") / "site"
+    result = run_cli("build", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return BuiltSite(out)
+
+
+class ScratchSite:
+    """A small site in a temporary folder, with the project's layouts and assets, to break on purpose."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
+        shutil.copytree(PROJECT / "layouts", root / "layouts")
+        shutil.copytree(PROJECT / "assets", root / "assets")
+        (root / "content" / "ar").mkdir(parents=True)
+        (root / "content" / "en").mkdir(parents=True)
+        self.out = root / "_site"
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def article(self, lang: str, slug: str, front_matter: str, body: str = "A paragraph of text.") -> Path:
+        return self.write(f"content/{lang}/{slug}.md", f"---\n{front_matter.strip()}\n---\n\n{body}\n")
+
+    def edit_config(self, old: str, new: str) -> None:
+        path = self.root / "site.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in site.yaml"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def build(self, *options: str) -> Run:
+        return run_cli("build", "--out", str(self.out), *options, root=self.root)
+
+    def built(self) -> BuiltSite:
+        return BuiltSite(self.out)
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> ScratchSite:
+    return ScratchSite(tmp_path)

@@ -1,0 +1,144 @@
+"""Bad input: one clear line per problem naming file and line, all at once, exit 1, last good site kept."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from conftest import ScratchSite
+
+GOOD = "title: خبر\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports"
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*")) if path.is_file()
+    }
+
+
+def assert_fails_with(scratch: ScratchSite, *expected_lines: str) -> list[str]:
+    result = scratch.build()
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    for expected in expected_lines:
+        assert expected in lines, f"{expected!r} not among:\n{result.stderr}"
+    return lines
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "expected"),
+    [
+        ("title: خبر\ndate: [2023", "content/ar/story.md:3: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence on line 3)"),
+        ("date: 2023-09-13", "content/ar/story.md:2: missing required key 'title'"),
+        (GOOD + "\nslider: yes please", "content/ar/story.md:6: 'slider' must be true or false, not 'yes please'"),
+        (GOOD + "\ntags: {a: b}", "content/ar/story.md:6: 'tags' must be a list of text items"),
+        ("title: خبر\ndate: 2023-09-13\nauthor: nasrin", "content/ar/story.md:4: unknown author 'nasrin' (known: nasrin-tarek, international-desk, monitoring-desk)"),
+        ("title: خبر\ndate: 2023-09-13\ncategory: reprts", "content/ar/story.md:4: unknown category 'reprts' (known: reports, news, world-press, reactions)"),
+        ("title: خبر\ndate: 2023-13-45", "content/ar/story.md:3: bad date '2023-13-45' in 'date' (expected ISO 8601, e.g. 2023-09-13 or 2023-09-13T10:30:00+03:00)"),
+        ("title: خبر\ndate: 13/09/2023", "content/ar/story.md:3: bad date '13/09/2023' in 'date' (expected ISO 8601, e.g. 2023-09-13 or 2023-09-13T10:30:00+03:00)"),
+        (GOOD + "\nimage: images/missing.jpg\nimage_alt: x", "content/ar/story.md:6: image 'images/missing.jpg' not found under assets/"),
+        (GOOD + "\nimage: fonts/noto-naskh-arabic-400.woff2", "content/ar/story.md:6: an image needs 'image_alt': a short description for readers who cannot see it"),
+        (GOOD + "\ncatgory: news", "content/ar/story.md:6: unknown key 'catgory' (known: category, title, date, updated, author, tags, …)"),
+        (GOOD + "\ntitle: again", "content/ar/story.md:6: duplicate key 'title' (first at line 2)"),
+        (GOOD + "\nslug: Not A Slug", "content/ar/story.md:6: slug 'Not A Slug' is not URL-safe (try 'not-a-slug')"),
+    ],
+)
+def test_front_matter_problems_name_file_and_line(scratch: ScratchSite, front_matter: str, expected: str):
+    scratch.article("ar", "story", front_matter)
+    assert_fails_with(scratch, expected)
+
+
+def test_missing_and_unclosed_front_matter(scratch: ScratchSite):
+    scratch.write("content/ar/plain.md", "# just markdown\n")
+    scratch.write("content/en/open.md", "---\ntitle: x\ndate: 2023-09-13\n\nbody")
+    assert_fails_with(
+        scratch,
+        "content/ar/plain.md:1: missing front matter: an article starts with a line '---', then title: and date:",
+        "content/en/open.md:1: front matter is not closed: add a line '---' after it",
+    )
+
+
+def test_unknown_language_folder_and_stray_files(scratch: ScratchSite):
+    scratch.article("fr", "histoire", GOOD)
+    scratch.write("content/ar/photo.jpg", b"\xff\xd8\xff")
+    assert_fails_with(
+        scratch,
+        "content/fr: unknown language folder 'fr' (known: ar, en)",
+        "content/ar/photo.jpg: not an article: files under content/<lang>/ must be Markdown (.md)",
+    )
+
+
+def test_non_utf8_and_binary_files(scratch: ScratchSite):
+    scratch.write("content/ar/latin1.md", "---\ntitle: ok\ndate: 2023-09-13\n---\n\ncaf".encode() + b"\xe9\n")
+    scratch.write("content/en/binary.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    assert_fails_with(
+        scratch,
+        "content/ar/latin1.md:6: not valid UTF-8 (byte 0xe9); save the file as UTF-8",
+        "content/en/binary.md: binary file, not a Markdown article",
+    )
+
+
+def test_duplicate_slugs_and_translation_keys(scratch: ScratchSite):
+    scratch.article("ar", "first", GOOD + "\nslug: same")
+    scratch.article("ar", "second", GOOD + "\nslug: same")
+    scratch.article("en", "one", "title: One\ndate: 2023-09-13\ntranslation_key: summit")
+    scratch.article("en", "two", "title: Two\ndate: 2023-09-13\n\ntranslation_key: summit")
+    assert_fails_with(
+        scratch,
+        "content/ar/second.md:6: duplicate slug 'same' in 'ar' (also content/ar/first.md)",
+        "content/en/two.md:5: translation_key 'summit' is already claimed in 'en' by content/en/one.md",
+    )
+
+
+def test_every_problem_is_reported_in_one_run(scratch: ScratchSite):
+    scratch.article("ar", "a", "title: a\ndate: never")
+    scratch.article("ar", "b", "title: b\ndate: 2023-09-13\nauthor: nobody")
+    scratch.article("en", "c", "date: 2023-09-13\ncategory: nothing")
+    lines = assert_fails_with(scratch)
+    problems = [line for line in lines if line.startswith("content/")]
+    assert len(problems) == 4
+    assert lines[-1] == "4 problem(s) found; nothing was written."
+
+
+def test_a_failed_build_keeps_the_last_good_site(scratch: ScratchSite):
+    scratch.article("ar", "story", GOOD)
+    assert scratch.build().returncode == 0
+    before = tree_digest(scratch.out)
+    scratch.article("ar", "story", "title: خبر\ndate: 2023-02-30")
+    scratch.article("en", "story", GOOD.replace("reports", "reprts"))
+    assert_fails_with(scratch)
+    assert tree_digest(scratch.out) == before
+    assert not [p for p in scratch.root.iterdir() if p.name.startswith(".")]
+
+
+def test_configuration_problems_name_site_yaml_lines(scratch: ScratchSite):
+    scratch.edit_config("timezone: Asia/Riyadh", "timezone: Mars/Olympus")
+    scratch.edit_config("per_page: 6", "per_page: many")
+    lines = assert_fails_with(scratch)
+    config = (scratch.root / "site.yaml").read_text(encoding="utf-8").splitlines()
+    zone_line = next(i for i, line in enumerate(config, 1) if line.startswith("timezone:"))
+    page_line = next(i for i, line in enumerate(config, 1) if line.startswith("per_page:"))
+    assert f"site.yaml:{zone_line}: unknown time zone 'Mars/Olympus' (e.g. Asia/Riyadh, Africa/Cairo, UTC)" in lines
+    assert f"site.yaml:{page_line}: 'per_page' must be a whole number of at least 1, not 'many'" in lines
+
+
+def test_missing_string_in_a_language_table(scratch: ScratchSite):
+    table = scratch.root / "layouts/strings/en.yaml"
+    table.write_text(table.read_text(encoding="utf-8").replace("back_to_top: Back to top\n", ""), encoding="utf-8")
+    assert_fails_with(scratch, "layouts/strings/en.yaml: missing string 'back_to_top' (defined in ar.yaml)")
+
+
+def test_template_mistakes_name_the_template_line(scratch: ScratchSite):
+    scratch.article("ar", "story", GOOD)
+    template = scratch.root / "layouts/article.html"
+    lines = template.read_text(encoding="utf-8").splitlines()
+    lines[10] = "{{ article.no_such_field }}"
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = scratch.build()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("layouts/article.html:11: template error: while rendering /ar/2023/09/story/:")
+
