@@ -43,5 +43,8 @@ class BuildFailed(Exception):
     """Raised when a stage found errors; carries all of them."""
 
     def __init__(self, problems: Problems):
-        super().__init__(f"{len(problems.errors)} problem(s)")
+        super().__init__(problems)  # as the only argument, so the error survives pickling from a worker
         self.problems = problems
+
+    def __str__(self) -> str:
+        return f"{len(self.problems.errors)} problem(s)"

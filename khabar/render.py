@@ -6,6 +6,8 @@ templates, so pages can be rendered in any order or in parallel.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import traceback
 from dataclasses import dataclass
 from functools import cached_property
@@ -67,6 +69,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.links = Links(site.config.base_url, assets)
+        self._templates_used: dict[str, tuple[str, ...]] = {}
         self.localizers = {
             language.code: Localizer(language, site.config.strings[language.code]) for language in site.config.languages
         }
@@ -77,6 +80,11 @@ class Renderer:
 
     def templates_used(self, name: str) -> tuple[str, ...]:
         """The template and everything it extends, includes or imports, as project paths."""
+        if name not in self._templates_used:
+            self._templates_used[name] = self._find_templates_used(name)
+        return self._templates_used[name]
+
+    def _find_templates_used(self, name: str) -> tuple[str, ...]:
         seen: list[str] = []
         pending = [name]
         while pending:
@@ -105,17 +113,49 @@ class Renderer:
         return RenderedPage(output_path(page.url), html.encode("utf-8"), inputs)
 
 
+# Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 500
+PAGES_PER_TASK = 200
+
+_worker_renderer: Renderer | None = None
+
+
 def render_pages(site: Site, assets: dict[str, Asset]) -> Iterator[RenderedPage]:
-    """Every page of the site, rendered; template mistakes become Problems naming the template line."""
+    """Every page of the site, rendered, in order; on several cores when there are many pages."""
+    global _worker_renderer
     renderer = Renderer(site, assets)
-    for page in site.pages:
+    workers = os.cpu_count() or 1
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if len(site.pages) < PARALLEL_THRESHOLD or workers < 2 or not can_fork:
+        yield from _render_range(renderer, range(len(site.pages)))
+        return
+    # Forked workers inherit the renderer and the whole site model instead of receiving them pickled.
+    _worker_renderer = renderer
+    try:
+        tasks = [range(start, min(start + PAGES_PER_TASK, len(site.pages))) for start in range(0, len(site.pages), PAGES_PER_TASK)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for rendered in pool.imap(_render_in_worker, tasks):
+                yield from rendered
+    finally:
+        _worker_renderer = None
+
+
+def _render_in_worker(indexes: range) -> list[RenderedPage]:
+    return list(_render_range(_worker_renderer, indexes))
+
+
+def _render_range(renderer: Renderer, indexes: range) -> Iterator[RenderedPage]:
+    """Render some pages; template mistakes become Problems naming the template line."""
+    root = renderer.site.config.root
+    for index in indexes:
+        page = renderer.site.pages[index]
         try:
             yield renderer.render(page)
         except jinja2.TemplateSyntaxError as error:
-            raise BuildFailed(_template_problem(site.config.root, error.filename, error.lineno, error.message)) from None
+            raise BuildFailed(_template_problem(root, error.filename, error.lineno, error.message)) from None
         except (jinja2.UndefinedError, KeyError, TypeError, AttributeError) as error:
             filename, line = _template_frame(error)
-            raise BuildFailed(_template_problem(site.config.root, filename, line, f"while rendering {page.url}: {error}")) from None
+            raise BuildFailed(_template_problem(root, filename, line, f"while rendering {page.url}: {error}")) from None
 
 
 def _template_frame(error: Exception) -> tuple[str | None, int]:
