@@ -1,0 +1,117 @@
+"""The demo site in real headless Chromium (Debian's), on a phone-sized screen: accessibility, layout, slider."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from typing import Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import BuiltSite
+from system import ensure_program
+
+PHONE = {"width": 390, "height": 844}
+PAGES = [
+    "/ar/", "/en/", "/ar/2023/09/kim-russia-visit/", "/en/2023/09/world-press-summit/",
+    "/ar/2023/09/kim-thanks-putin/", "/ar/categories/news/", "/en/authors/nasrin-tarek/", "/ar/page/2/", "/404.html",
+]
+
+
+@pytest.fixture(scope="module")
+def server(demo: BuiltSite) -> Iterator[str]:
+    """The built site behind a plain static file server, as a static host would serve it."""
+    handler = functools.partial(_QuietHandler, directory=str(demo.out))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *arguments: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    chromium = ensure_program("chromium", "chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_no_accessibility_violations(phone: Page, server: str, url: str):
+    phone.goto(server + url)
+    results = Axe().run(phone)
+    violations = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"]]
+    assert violations == [], results.generate_report()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_nothing_overflows_a_phone_screen(phone: Page, server: str, url: str):
+    phone.goto(server + url)
+    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+
+
+def test_arabic_web_font_is_shipped_and_used(phone: Page, server: str):
+    failed: list[str] = []
+    phone.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+    phone.goto(server + "/ar/2023/09/kim-russia-visit/")
+    phone.wait_for_load_state("networkidle")
+    phone.evaluate("document.fonts.ready.then(() => true)")
+    loaded = phone.evaluate("[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family + ' ' + f.weight)")
+    assert '"Noto Naskh Arabic" 400' in loaded or "Noto Naskh Arabic 400" in loaded
+    assert phone.evaluate("getComputedStyle(document.querySelector('.article-body')).fontFamily").startswith('"Noto Naskh Arabic"')
+    assert failed == []
+
+
+def test_slider_scrolls_by_keyboard_and_by_its_numbered_links(phone: Page, server: str):
+    phone.goto(server + "/ar/")
+    slides = phone.locator(".slides")
+    slides.focus()
+    assert phone.evaluate("document.activeElement.classList.contains('slides')")
+    phone.keyboard.press("ArrowLeft")  # in a right-to-left strip the next slide lies to the left
+    phone.wait_for_function("Math.abs(document.querySelector('.slides').scrollLeft) > 100")
+    phone.locator(".slider-dots a").nth(0).click()
+    phone.wait_for_function("Math.abs(document.querySelector('.slides').scrollLeft) < 5")
+    phone.locator(".slider-dots a").nth(2).click()
+    phone.wait_for_function("(() => { const box = document.querySelector('#slide-3').getBoundingClientRect();"
+                            " return box.left >= 0 && box.right <= window.innerWidth; })()")
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(phone: Page, server: str):
+    phone.goto(server + "/en/2023/09/vostochny-summit/")
+    phone.keyboard.press("Tab")
+    focused = phone.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    assert phone.locator(".skip-link").is_visible()
+    phone.keyboard.press("Enter")
+    phone.wait_for_function("document.activeElement.id === 'main'")
+
+
+def test_language_switch_goes_to_the_translation(phone: Page, server: str):
+    phone.goto(server + "/ar/2023/09/vostochny-summit/")
+    phone.locator(".language-switch a[hreflang=en]").click()
+    phone.wait_for_url("**/en/2023/09/vostochny-summit/")
+    assert phone.evaluate("document.documentElement.dir") == "ltr"
+    assert "Vostochny" in phone.locator("h1").inner_text()
