@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Set-up and everyday commands with nothing but Python: `python3 dev.py serve|test|build|bench`.
+"""Set-up and everyday commands with nothing but Python.
+
+    python3 dev.py test | bench [options]       the test suite, the benchmarks
+    python3 dev.py serve | build | check | new  any command of build.py
 
 On first use (and whenever a requirements file changes) it creates .venv and
 installs the pinned dependencies into it; then it runs the command there.
@@ -20,13 +23,7 @@ PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 REQUIREMENTS = ROOT / "requirements-dev.txt"
 STAMP = VENV / ".requirements-hash"
 
-COMMANDS = {
-    "serve": ["build.py", "serve"],
-    "build": ["build.py", "build"],
-    "check": ["build.py", "check"],
-    "test": ["-m", "pytest"],
-    "bench": ["bench/run.py"],
-}
+OWN_COMMANDS = {"test": ["-m", "pytest"], "bench": ["bench/run.py"]}
 
 
 def requirements_hash() -> str:
@@ -49,11 +46,11 @@ def ensure_environment() -> None:
 
 
 def main(arguments: list[str]) -> int:
-    if not arguments or arguments[0] not in COMMANDS:
-        print(f"usage: python3 dev.py {{{'|'.join(COMMANDS)}}} [options passed on]", file=sys.stderr)
+    if not arguments:
+        print(__doc__, file=sys.stderr)
         return 2
     ensure_environment()
-    command = [str(PYTHON), *COMMANDS[arguments[0]], *arguments[1:]]
+    command = [str(PYTHON), *OWN_COMMANDS.get(arguments[0], ["build.py", arguments[0]]), *arguments[1:]]
     return subprocess.run(command, cwd=ROOT).returncode
 
 
