@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import ASSETS_DIR
+from .config import ASSETS_DIR
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from .fields import FieldReader, YamlMapping, parse_mapping
 from .problems import BuildFailed, Problems
 
 CONFIG_FILE = "site.yaml"
+ASSETS_DIR = "assets"
 STRINGS_DIR = "layouts/strings"
 PERMALINK_TOKENS = {"lang", "yyyy", "mm", "dd", "slug"}
 
@@ -43,7 +44,7 @@ class Author:
     key: str
     name: Localized
     bio: Localized | None
-    photo: str | None  # a path under assets/
+    photo: str | None  # a site-relative URL under /assets/
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,11 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
         author_fields.reject_unknown(["name", "bio", "photo"])
         name = _localized(author_fields, "name", codes, required=True)
         bio = _localized(author_fields, "bio", codes)
+        photo = author_fields.string("photo")
+        if photo and not (root / ASSETS_DIR / photo).is_file():
+            author_fields.error("photo", f"photo '{photo}' not found under {ASSETS_DIR}/")
         if name:
-            authors[key] = Author(key, name, bio, author_fields.string("photo"))
+            authors[key] = Author(key, name, bio, f"/{ASSETS_DIR}/{photo}" if photo else None)
 
     categories = {}
     for key, category_map in _entries(fields, "categories"):

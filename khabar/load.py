@@ -7,7 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import SiteConfig
+from .config import ASSETS_DIR, SiteConfig
 from .content import Article, Image, Tag
 from .fields import FieldReader, parse_mapping, suggest
 from .markdown import render_markdown
@@ -15,7 +15,6 @@ from .problems import Problems
 from .urls import article_url, author_url, category_url, is_slug, slugify, tag_url
 
 CONTENT_DIR = "content"
-ASSETS_DIR = "assets"
 FRONT_MATTER_FENCE = "---"
 FRONT_MATTER_KEYS = [
     "title", "date", "updated", "author", "category", "tags", "slider", "draft", "image", "image_alt",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .assets import Asset
-from .load import ASSETS_DIR
+from .config import ASSETS_DIR
 from .render import LAYOUTS_DIR, RenderedPage
 
 
