@@ -36,7 +36,11 @@ class Localized:
     fallback: str
 
     def __call__(self, lang: str) -> str:
-        return self.texts.get(lang) or self.texts[self.fallback]
+        return self.texts[self.language_of(lang)]
+
+    def language_of(self, lang: str) -> str:
+        """The language the text shown for `lang` is in: `lang` itself, or the fallback."""
+        return lang if self.texts.get(lang) else self.fallback
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,19 @@ class Author:
 class Category:
     key: str
     label: Localized
+
+
+@dataclass(frozen=True)
+class RelatedSettings:
+    """How related articles are chosen: how many, and the weight of each kind of evidence."""
+
+    count: int = 4
+    timeline: float = 2.0  # both articles report events of one timeline
+    tags: float = 1.5  # shared tags, rarer tags counting more
+    category: float = 0.5  # the same category
+    text: float = 3.0  # the cosine similarity of their words (TF-IDF)
+    recency: float = 0.3  # close in time, fading over `recency_days`
+    recency_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -69,6 +86,9 @@ class SiteConfig:
     authors: Mapping[str, Author]
     categories: Mapping[str, Category]
     strings: Mapping[str, Mapping[str, Any]]  # language -> key -> text (or plural forms)
+    default_timeline: str | None
+    timeline_preview: int  # events in the "story so far" block
+    related: RelatedSettings
 
     @property
     def default_language(self) -> str:
@@ -110,6 +130,7 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
     fields.reject_unknown([
         "title", "description", "base_url", "timezone", "default_language", "languages", "permalink",
         "per_page", "slider_size", "words_per_minute", "allow_html", "authors", "categories",
+        "default_timeline", "timeline_preview", "related",
     ])
     languages = _read_languages(fields, problems)
     if not languages:
@@ -173,6 +194,30 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
         authors=authors,
         categories=categories,
         strings=strings,
+        default_timeline=fields.string("default_timeline"),
+        timeline_preview=fields.integer("timeline_preview", 5),
+        related=_read_related(fields),
+    )
+
+
+def _read_related(fields: FieldReader) -> RelatedSettings:
+    related = fields.mapping_of("related")
+    if related is None:
+        return RelatedSettings()
+    related_fields = FieldReader(related, fields.problems, "related")
+    related_fields.reject_unknown(["count", "weights", "recency_days"])
+    defaults = RelatedSettings()
+    weights = {}
+    weights_map = related_fields.mapping_of("weights")
+    if weights_map is not None:
+        weight_fields = FieldReader(weights_map, fields.problems, "related weights")
+        names = ["timeline", "tags", "category", "text", "recency"]
+        weight_fields.reject_unknown(names)
+        weights = {name: weight_fields.number(name, getattr(defaults, name)) for name in names}
+    return RelatedSettings(
+        count=related_fields.integer("count", defaults.count, minimum=0),
+        recency_days=related_fields.integer("recency_days", defaults.recency_days),
+        **weights,
     )
 
 
@@ -211,19 +256,28 @@ def _entries(fields: FieldReader, key: str, required: bool = False) -> list[tupl
 
 
 def _localized(fields: FieldReader, key: str, languages: list[str], required: bool = False) -> Localized | None:
-    """A field given either as one text for all languages or as a mapping per language."""
+    """A site-wide text: it must be given in the default language."""
+    texts = read_texts(fields, key, languages, required=required)
+    if texts is None:
+        return None
+    if languages[0] not in texts:
+        fields.error(key, f"'{key}' needs a text in the default language '{languages[0]}'")
+        return None
+    return Localized(texts, languages[0])
+
+
+def read_texts(
+    fields: FieldReader, key: str, languages: list[str], required: bool = False, own_language: str | None = None
+) -> dict[str, str] | None:
+    """A text given either per language (`{ar: …, en: …}`) or once, in `own_language` (default: the site's)."""
     value = fields.mapping.values.get(key)
     if isinstance(value, dict):
         nested = FieldReader(fields.mapping_of(key), fields.problems, fields.what)
         nested.reject_unknown(languages)
         texts = {code: nested.string(code) for code in languages}
-        texts = {code: text for code, text in texts.items() if text}
-        if languages[0] not in texts:
-            fields.error(key, f"'{key}' needs a text in the default language '{languages[0]}'")
-            return None
-        return Localized(texts, languages[0])
+        return {code: text for code, text in texts.items() if text} or None
     text = fields.string(key, required=required)
-    return Localized({languages[0]: text}, languages[0]) if text else None
+    return {own_language or languages[0]: text} if text else None
 
 
 def _load_strings(root: Path, languages: list[str], problems: Problems) -> dict[str, Mapping[str, Any]]:

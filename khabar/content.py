@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .config import Author, Category
+from .timelines import Event
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class Article:
     body_html: str
     reading_minutes: int
     url: str
+    related_pins: tuple[str, ...]  # slugs the editor wants listed first among related articles
+    timeline_events: tuple[Event, ...]
+    terms: tuple[tuple[str, int], ...]  # the most frequent word stems and their counts, for related articles
 
     @property
     def sort_key(self) -> tuple[dt.datetime, str]:

@@ -74,17 +74,23 @@ def parse_mapping(text: str, path: str, problems: Problems, first_line: int = 1)
 
 
 def _record_key_lines(
-    node: yaml.MappingNode, prefix: str, first_line: int, lines: dict[str, int], path: str, problems: Problems
+    node: yaml.Node, prefix: str, first_line: int, lines: dict[str, int], path: str, problems: Problems
 ) -> None:
-    """Map each key's dotted path (`authors.nasrin.name`) to its line, flagging duplicates."""
+    """Map each key's dotted path (`authors.nasrin.name`, `timeline.0.date`) to its line, flagging duplicates."""
+    if isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[f"{prefix}{index}"] = first_line + item.start_mark.line
+            _record_key_lines(item, f"{prefix}{index}.", first_line, lines, path, problems)
+        return
+    if not isinstance(node, yaml.MappingNode):
+        return
     for key_node, value_node in node.value:
         key = prefix + str(key_node.value)
         line = first_line + key_node.start_mark.line
         if key in lines:
             problems.error(path, line, f"duplicate key '{key_node.value}' (first at line {lines[key]})")
         lines[key] = line
-        if isinstance(value_node, yaml.MappingNode):
-            _record_key_lines(value_node, key + ".", first_line, lines, path, problems)
+        _record_key_lines(value_node, key + ".", first_line, lines, path, problems)
 
 
 def suggest(word: str, known: list[str]) -> str:
@@ -169,6 +175,15 @@ class FieldReader:
             return default
         return value
 
+    def number(self, key: str, default: float) -> float:
+        value = self._get(key, False)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            self.error(key, f"'{key}' must be a number of at least 0, not {value!r}")
+            return default
+        return float(value)
+
     def string_list(self, key: str) -> list[str]:
         value = self._get(key, False)
         if value is None:
@@ -199,6 +214,25 @@ class FieldReader:
         if not isinstance(value, dict):
             self.error(key, f"'{key}' must be a mapping, not {_type_name(value)}")
             return None
+        return self._nested(key, value)
+
+    def list_of_mappings(self, key: str, required: bool = False) -> list[YamlMapping]:
+        """A list whose items are mappings (timeline events), each knowing its keys' lines."""
+        value = self._get(key, required)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(key, f"'{key}' must be a list, not {_type_name(value)}")
+            return []
+        items = []
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                items.append(self._nested(f"{key}.{index}", item))
+            else:
+                self.problems.error(self.mapping.path, self.mapping.line_of(f"{key}.{index}"), f"each item of '{key}' must be a mapping")
+        return items
+
+    def _nested(self, key: str, value: dict) -> YamlMapping:
         prefix = key + "."
         lines = {k[len(prefix):]: line for k, line in self.mapping.lines.items() if k.startswith(prefix)}
         return YamlMapping(self.mapping.path, {str(k): v for k, v in value.items()}, lines, self.mapping.line_of(key))

@@ -12,6 +12,8 @@ from .content import Article, Image, Tag
 from .fields import FieldReader, parse_mapping, suggest
 from .markdown import render_markdown
 from .problems import Problems
+from .textnorm import terms
+from .timelines import TIMELINES_FOLDER, read_events
 from .urls import article_url, author_url, category_url, is_slug, slugify, tag_url
 
 CONTENT_DIR = "content"
@@ -19,9 +21,10 @@ FRONT_MATTER_FENCE = "---"
 FRONT_MATTER_KEYS = [
     "title", "date", "updated", "author", "category", "tags", "slider", "draft", "image", "image_alt",
     "caption", "summary", "slug", "translation_key",
-    # Read by the timelines and related-articles stages:
     "related", "timeline",
 ]
+# How many of an article's most frequent word stems are kept for finding related articles.
+KEPT_TERMS = 64
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 
@@ -34,6 +37,7 @@ class _ReadResult:
     problems: Problems
     slug_line: int
     translation_key_line: int
+    related_line: int
 
 
 def load_articles(config: SiteConfig, problems: Problems, include_drafts: bool = False) -> list[Article]:
@@ -46,7 +50,9 @@ def load_articles(config: SiteConfig, problems: Problems, include_drafts: bool =
         if result.article is not None:
             articles.append(result)
     _check_unique(articles, problems)
-    return [r.article for r in articles if include_drafts or not r.article.draft]
+    published = [r for r in articles if include_drafts or not r.article.draft]
+    _check_related_pins(published, problems)
+    return [r.article for r in published]
 
 
 def _discover_sources(config: SiteConfig, problems: Problems) -> list[str]:
@@ -57,7 +63,7 @@ def _discover_sources(config: SiteConfig, problems: Problems) -> list[str]:
     sources = []
     for entry in sorted(content.iterdir()):
         relative = f"{CONTENT_DIR}/{entry.name}"
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or entry.name == TIMELINES_FOLDER:
             continue
         if not entry.is_dir():
             problems.error(relative, 0, f"not in a language folder: articles live in content/<lang>/ ({', '.join(config.language_codes)})")
@@ -109,14 +115,14 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     problems = Problems()
     text = _decode(config.root / source, source, problems)
     if text is None:
-        return _ReadResult(None, problems, 1, 1)
+        return _ReadResult(None, problems, 1, 1, 1)
     split = _split_front_matter(text, source, problems)
     if split is None:
-        return _ReadResult(None, problems, 1, 1)
+        return _ReadResult(None, problems, 1, 1, 1)
     front_matter, body, body_line = split
     mapping = parse_mapping(front_matter, source, problems, first_line=2)
     if mapping is None:
-        return _ReadResult(None, problems, 1, 1)
+        return _ReadResult(None, problems, 1, 1, 1)
 
     fields = FieldReader(mapping, problems)
     fields.reject_unknown(FRONT_MATTER_KEYS)
@@ -152,18 +158,23 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
             tags.append(Tag(lang, tag_slug, name, tag_url(lang, tag_slug)))
 
     image = _read_image(config, fields)
-    body_line_offset = body_line - 1
+    translation_key = fields.string("translation_key", default=slug)
+    events = read_events(fields, config.language_codes, own_language=lang, own_article=translation_key)
+    related_pins = fields.string_list("related")
     rendered = render_markdown(body, allow_html=config.allow_html)
     if not rendered.word_count and not problems:
-        problems.warn(source, body_line_offset + 1, "the article has no body text")
+        problems.warn(source, body_line, "the article has no body text")
 
+    lines = (mapping.line_of("slug"), mapping.line_of("translation_key"), mapping.line_of("related"))
     if problems or title is None or date is None:
-        return _ReadResult(None, problems, mapping.line_of("slug"), mapping.line_of("translation_key"))
+        return _ReadResult(None, problems, *lines)
+    summary = fields.string("summary", default=rendered.first_paragraph)
+    counts = terms(f"{title}\n{summary}\n{rendered.text}", lang)
     article = Article(
         source=source,
         lang=lang,
         slug=slug,
-        translation_key=fields.string("translation_key", default=slug),
+        translation_key=translation_key,
         title=title,
         date=date,
         updated=updated,
@@ -175,12 +186,15 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
         slider=fields.boolean("slider"),
         draft=fields.boolean("draft"),
         image=image,
-        summary=fields.string("summary", default=rendered.first_paragraph),
+        summary=summary,
         body_html=rendered.html,
         reading_minutes=max(1, round(rendered.word_count / config.words_per_minute)),
         url=article_url(config.permalink, lang, slug, date),
+        related_pins=tuple(related_pins),
+        timeline_events=tuple(events),
+        terms=tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:KEPT_TERMS]),
     )
-    return _ReadResult(article, problems, mapping.line_of("slug"), mapping.line_of("translation_key"))
+    return _ReadResult(article, problems, *lines)
 
 
 def _decode(path: Path, source: str, problems: Problems) -> str | None:
@@ -251,3 +265,16 @@ def _check_unique(results: list[_ReadResult], problems: Problems) -> None:
         url_owner = seen_urls.setdefault(article.url, article.source)
         if url_owner != article.source:
             problems.error(article.source, result.slug_line, f"same URL {article.url} as {url_owner}")
+
+
+def _check_related_pins(results: list[_ReadResult], problems: Problems) -> None:
+    """Pinned related articles must be other articles of the same language."""
+    slugs = {(r.article.lang, r.article.slug) for r in results}
+    for result in results:
+        article = result.article
+        for pin in article.related_pins:
+            if pin == article.slug:
+                problems.error(article.source, result.related_line, f"'related' lists the article itself ('{pin}')")
+            elif (article.lang, pin) not in slugs:
+                known = sorted(slug for lang, slug in slugs if lang == article.lang)
+                problems.error(article.source, result.related_line, f"related article '{pin}' not found in '{article.lang}' {suggest(pin, known)}")

@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any, Mapping
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 
 from .config import Language
+from .timelines import EventDate
 
 _ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
@@ -36,6 +37,17 @@ class Localizer:
         """'13 سبتمبر 2023' / 'September 13, 2023'."""
         day = moment.date() if isinstance(moment, dt.datetime) else moment
         return self.digits(format_date(day, "long", locale=self.locale))
+
+    def event_date(self, date: EventDate) -> str:
+        """A date to the precision it is known: '1961', 'ديسمبر 2022', '13 سبتمبر 2023'."""
+        if date.precision == "year":
+            return self.number(date.year)
+        if date.precision == "month":
+            return self.month(date.year, date.month)
+        return self.date(date.as_date())
+
+    def month(self, year: int, month: int) -> str:
+        return self.digits(format_skeleton("yMMMM", dt.date(year, month, 1), locale=self.locale))
 
     def time(self, moment: dt.datetime) -> str:
         return self.digits(format_time(moment, "short", locale=self.locale))

@@ -16,6 +16,7 @@ class RenderedBody:
     html: str
     first_paragraph: str  # plain text, the summary when the front matter gives none
     word_count: int
+    text: str  # the words of every paragraph and heading, for comparing articles
 
 
 @lru_cache(maxsize=2)
@@ -35,9 +36,11 @@ def render_markdown(source: str, allow_html: bool = False) -> RenderedBody:
     tokens = parser.parse(source)
     first_paragraph = ""
     word_count = 0
+    texts = []
     for index, token in enumerate(tokens):
         if token.type != "inline":
             continue
+        texts.append(token.content)
         word_count += len(token.content.split())
         if not first_paragraph and index > 0 and tokens[index - 1].type == "paragraph_open":
             first_paragraph = "".join(
@@ -45,4 +48,4 @@ def render_markdown(source: str, allow_html: bool = False) -> RenderedBody:
                 for child in token.children or ()
                 if child.type in ("text", "code_inline", "softbreak", "hardbreak")
             ).strip()
-    return RenderedBody(parser.renderer.render(tokens, parser.options, {}), first_paragraph, word_count)
+    return RenderedBody(parser.renderer.render(tokens, parser.options, {}), first_paragraph, word_count, "\n".join(texts))

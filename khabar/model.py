@@ -3,90 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import urls
 from .config import SiteConfig
 from .content import Article
-
-ListingKind = str  # "home", "category", "tag" or "author"
-
-
-@dataclass(frozen=True)
-class Alternate:
-    """A version of the page in one language, for <link rel="alternate" hreflang>."""
-
-    lang: str
-    url: str
-
-
-@dataclass(frozen=True)
-class LanguageSwitch:
-    """Where the switcher sends a reader who wants another language."""
-
-    lang: str
-    url: str
-    is_same_page: bool  # False: no version of this page there, so it leads to that language's home
-
-
-@dataclass(frozen=True)
-class Pagination:
-    number: int
-    urls: tuple[str, ...]  # every page of the listing, first to last
-
-    @property
-    def total(self) -> int:
-        return len(self.urls)
-
-    @property
-    def previous_url(self) -> str | None:
-        return self.urls[self.number - 2] if self.number > 1 else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self.urls[self.number] if self.number < self.total else None
-
-
-@dataclass(frozen=True)
-class NavLink:
-    label: str
-    url: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class Page:
-    """One output file: its address, its template, and the sources it was made from."""
-
-    url: str
-    lang: str
-    template: str
-    title: str
-    description: str = ""
-    alternates: tuple[Alternate, ...] = ()
-    switches: tuple[LanguageSwitch, ...] = ()
-    sources: tuple[str, ...] = ()  # content files the page shows; templates and config are added at render
-
-
-@dataclass(frozen=True, kw_only=True)
-class ArticlePage(Page):
-    article: Article
-    translations: tuple[Article, ...]
-
-
-@dataclass(frozen=True, kw_only=True)
-class ListingPage(Page):
-    kind: ListingKind
-    key: str  # the category, tag or author key; the language code for home
-    articles: tuple[Article, ...]
-    pagination: Pagination
-    slider: tuple[Article, ...] = ()
-    image: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class RedirectPage(Page):
-    target: str
-
+from .pages import (
+    Alternate, ArticlePage, LanguageSwitch, ListingKind, ListingPage, NavLink, Page, Pagination, RedirectPage, StorySoFar,
+)
+from .related import related_articles
+from .storyline import Storyline, timeline_page, timelines_index_page
+from .timelines import Timeline
 
 @dataclass(frozen=True)
 class Site:
@@ -108,28 +35,57 @@ class _Listing:
     image: str | None = None
 
 
-def build_site(config: SiteConfig, articles: list[Article]) -> Site:
-    """The whole site model: articles per language, translations, listings and every page."""
+def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Timeline, ...] = ()) -> Site:
+    """The whole site model: articles per language, translations, listings, timelines and every page."""
     by_language: dict[str, list[Article]] = {code: [] for code in config.language_codes}
     for article in sorted(articles, key=lambda a: a.sort_key, reverse=True):
         by_language[article.lang].append(article)
     translations = _translations(articles)
+    storyline = Storyline(timelines, translations, config.timeline_preview, config.default_timeline)
+    related: dict[str, tuple[Article, ...]] = {}
+    for lang_articles in by_language.values():
+        timelines_of = {
+            a.source: frozenset(t.key for t in storyline.timelines_of.get(a.translation_key, ())) for a in lang_articles
+        }
+        related.update(related_articles(lang_articles, timelines_of, config.related))
     listings = _listings(config, by_language)
     listing_urls = {(listing.kind, listing.key, listing.lang): listing.url for listing in listings}
 
     pages: list[Page] = []
     for lang_articles in by_language.values():
-        pages.extend(_article_page(config, article, translations) for article in lang_articles)
+        pages.extend(
+            _article_page(config, article, translations, related[article.source], storyline.for_article(article))
+            for article in lang_articles
+        )
     for listing in listings:
-        pages.extend(_listing_pages(config, listing, listing_urls))
+        story = storyline.latest(listing.lang) if listing.kind == "home" else None
+        pages.extend(_listing_pages(config, listing, listing_urls, story))
+    if timelines:
+        pages.extend(_timeline_pages(config, timelines, translations))
     pages.append(_root_page(config))
     pages.append(Page(url=urls.NOT_FOUND_URL, lang=config.default_language, template="404.html", title="404"))
 
-    navigation = {
-        lang: [NavLink(listing.title, listing.url) for listing in listings if listing.kind == "category" and listing.lang == lang]
-        for lang in config.language_codes
-    }
+    navigation = {}
+    for lang in config.language_codes:
+        links = [NavLink(l.title, l.url) for l in listings if l.kind == "category" and l.lang == lang]
+        if timelines:
+            links.append(NavLink(config.strings[lang]["timelines"], urls.timelines_url(lang)))
+        navigation[lang] = links
     return Site(config, by_language, navigation, pages)
+
+
+def _timeline_pages(config: SiteConfig, timelines: tuple[Timeline, ...], translations: dict[str, dict[str, Article]]) -> list[Page]:
+    """Each timeline, and the index of them all, in every language: each page is its own translation."""
+    pages: list[Page] = []
+    index_urls = {lang: urls.timelines_url(lang) for lang in config.language_codes}
+    for lang in config.language_codes:
+        index = timelines_index_page(timelines, lang, config.strings[lang]["timelines"])
+        pages.append(replace(index, alternates=_alternates(config, index_urls), switches=_switches(config, lang, index_urls)))
+        for timeline in timelines:
+            versions = {code: urls.timeline_url(code, timeline.key) for code in config.language_codes}
+            page = timeline_page(config, timeline, lang, translations)
+            pages.append(replace(page, alternates=_alternates(config, versions), switches=_switches(config, lang, versions)))
+    return pages
 
 
 def _translations(articles: list[Article]) -> dict[str, dict[str, Article]]:
@@ -168,7 +124,10 @@ def _listings(config: SiteConfig, by_language: dict[str, list[Article]]) -> list
     return listings
 
 
-def _article_page(config: SiteConfig, article: Article, translations: dict[str, dict[str, Article]]) -> ArticlePage:
+def _article_page(
+    config: SiteConfig, article: Article, translations: dict[str, dict[str, Article]],
+    related: tuple[Article, ...], story: StorySoFar | None,
+) -> ArticlePage:
     versions = translations[article.translation_key]
     others = tuple(versions[lang] for lang in config.language_codes if lang in versions and lang != article.lang)
     version_urls = {lang: version.url for lang, version in versions.items()}
@@ -180,9 +139,11 @@ def _article_page(config: SiteConfig, article: Article, translations: dict[str, 
         description=article.summary,
         alternates=_alternates(config, version_urls),
         switches=_switches(config, article.lang, version_urls),
-        sources=(article.source, *(other.source for other in others)),
+        sources=(article.source, *(other.source for other in (*others, *related))),
         article=article,
         translations=others,
+        related=related,
+        story=story,
     )
 
 
@@ -211,7 +172,9 @@ def _listing_versions(config: SiteConfig, listing: _Listing, listing_urls: dict[
     return versions
 
 
-def _listing_pages(config: SiteConfig, listing: _Listing, listing_urls: dict[tuple[str, str, str], str]) -> list[ListingPage]:
+def _listing_pages(
+    config: SiteConfig, listing: _Listing, listing_urls: dict[tuple[str, str, str], str], story: StorySoFar | None
+) -> list[ListingPage]:
     versions = _listing_versions(config, listing, listing_urls)
     alternates = _alternates(config, versions)
     switches = _switches(config, listing.lang, versions)
@@ -238,6 +201,7 @@ def _listing_pages(config: SiteConfig, listing: _Listing, listing_urls: dict[tup
             pagination=Pagination(number, page_urls),
             slider=slider if on_first_page else (),
             image=listing.image,
+            story=story if on_first_page else None,
         ))
     return pages
 

@@ -10,6 +10,7 @@ from .config import SiteConfig, load_config
 from .load import load_articles
 from .model import Site, build_site
 from .problems import BuildFailed, Problem, Problems
+from .timelines import load_timelines
 from .render import render_pages
 from .write import write_site
 
@@ -28,9 +29,11 @@ def load_site(root: Path, *, include_drafts: bool = False, base_url: str | None 
         config = config.with_base_url(base_url)
     problems = Problems()
     articles = load_articles(config, problems, include_drafts=include_drafts)
+    events = [event for article in articles for event in article.timeline_events]
+    timelines = load_timelines(config, events, {article.translation_key for article in articles}, problems)
     if problems:
         raise BuildFailed(problems)
-    return build_site(config, articles), problems
+    return build_site(config, articles, timelines), problems
 
 
 def build(root: Path, out: Path, *, include_drafts: bool = False, base_url: str | None = None) -> BuildReport:

@@ -21,7 +21,8 @@ from jinja2 import meta
 from .assets import Asset
 from .config import CONFIG_FILE, STRINGS_DIR
 from .localize import Localizer
-from .model import Page, Site
+from .model import Site
+from .pages import Page
 from .problems import BuildFailed, Problems
 from .urls import home_url, output_path
 

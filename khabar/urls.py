@@ -48,6 +48,14 @@ def author_url(lang: str, key: str) -> str:
     return f"/{lang}/authors/{key}/"
 
 
+def timelines_url(lang: str) -> str:
+    return f"/{lang}/timelines/"
+
+
+def timeline_url(lang: str, key: str) -> str:
+    return f"/{lang}/timelines/{key}/"
+
+
 def paginated_url(first_page_url: str, number: int) -> str:
     return first_page_url if number == 1 else f"{first_page_url}page/{number}/"
 

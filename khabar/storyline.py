@@ -1,0 +1,124 @@
+"""Timelines as each language's pages show them: grouped by year (and month where dense), and in brief."""
+
+from __future__ import annotations
+
+import bisect
+
+from . import urls
+from .config import SiteConfig
+from .content import Article
+from .pages import EventEntry, EventGroup, StorySoFar, TimelineIndexPage, TimelinePage, TimelineSummary, YearOfEvents
+from .timelines import Timeline, TimelineEvent
+
+# A year with more events than this is split into months on the timeline page.
+DENSE_YEAR = 6
+
+Translations = dict[str, dict[str, Article]]  # translation key -> language -> article
+
+
+def event_entry(event: TimelineEvent, lang: str, translations: Translations, current: str | None = None) -> EventEntry:
+    """An event in `lang`: its texts (or their fallback) and the articles that report it, preferably in `lang`."""
+    articles = []
+    for key in event.articles:
+        versions = translations.get(key, {})
+        if versions:
+            articles.append(versions.get(lang) or next(iter(versions.values())))
+    return EventEntry(
+        date=event.date,
+        title=event.title(lang),
+        title_lang=event.title.language_of(lang),
+        text=event.text(lang) if event.text else None,
+        text_lang=event.text.language_of(lang) if event.text else lang,
+        articles=tuple(articles),
+        is_current=current in event.articles,
+    )
+
+
+def timeline_page(config: SiteConfig, timeline: Timeline, lang: str, translations: Translations) -> TimelinePage:
+    years: list[YearOfEvents] = []
+    for year in sorted({event.date.year for event in timeline.events}):
+        events = [event for event in timeline.events if event.date.year == year]
+        if len(events) > DENSE_YEAR:
+            months = sorted({event.date.month for event in events})
+            groups = tuple(
+                EventGroup(month, tuple(event_entry(e, lang, translations) for e in events if e.date.month == month))
+                for month in months
+            )
+        else:
+            groups = (EventGroup(0, tuple(event_entry(e, lang, translations) for e in events)),)
+        years.append(YearOfEvents(year, groups))
+    sources = {timeline.source} | {
+        article.source for event in timeline.events for key in event.articles for article in translations.get(key, {}).values()
+    }
+    return TimelinePage(
+        url=urls.timeline_url(lang, timeline.key),
+        lang=lang,
+        template="timeline.html",
+        title=timeline.title(lang),
+        description=timeline.intro(lang) if timeline.intro else "",
+        sources=tuple(sorted(sources)),
+        intro=timeline.intro(lang) if timeline.intro else "",
+        years=tuple(years),
+    )
+
+
+def timelines_index_page(timelines: tuple[Timeline, ...], lang: str, title: str) -> TimelineIndexPage:
+    summaries = tuple(
+        TimelineSummary(
+            title=timeline.title(lang),
+            intro=timeline.intro(lang) if timeline.intro else "",
+            url=urls.timeline_url(lang, timeline.key),
+            events=len(timeline.events),
+            first=timeline.events[0].date if timeline.events else None,
+            last=timeline.events[-1].date if timeline.events else None,
+        )
+        for timeline in timelines
+    )
+    return TimelineIndexPage(
+        url=urls.timelines_url(lang),
+        lang=lang,
+        template="timelines.html",
+        title=title,
+        sources=tuple(timeline.source for timeline in timelines),
+        timelines=summaries,
+    )
+
+
+class Storyline:
+    """The site's timelines, indexed once so that every article's "story so far" is found quickly."""
+
+    def __init__(self, timelines: tuple[Timeline, ...], translations: Translations, size: int, main: str | None):
+        self.timelines = timelines
+        self.translations = translations
+        self.size = size
+        self.main = next((t for t in timelines if t.key == main), timelines[0] if timelines else None)
+        self._dates = {t.key: [event.date.as_date() for event in t.events] for t in timelines}
+        self.timelines_of: dict[str, list[Timeline]] = {}  # translation key -> the timelines reporting it
+        for timeline in timelines:
+            for key in {key for event in timeline.events for key in event.articles}:
+                self.timelines_of.setdefault(key, []).append(timeline)
+
+    def for_article(self, article: Article) -> StorySoFar | None:
+        """The events nearest the article's date on the first timeline it reports on."""
+        timelines = self.timelines_of.get(article.translation_key)
+        if not timelines or self.size == 0:
+            return None
+        timeline = timelines[0]
+        position = bisect.bisect_right(self._dates[timeline.key], article.date.date())
+        start = max(0, min(position - (self.size + 1) // 2, len(timeline.events) - self.size))
+        return StorySoFar(
+            timeline.title(article.lang),
+            urls.timeline_url(article.lang, timeline.key),
+            tuple(event_entry(e, article.lang, self.translations, article.translation_key)
+                  for e in timeline.events[start:start + self.size]),
+        )
+
+    def latest(self, lang: str) -> StorySoFar | None:
+        """The newest events of the site's main timeline, for the home page."""
+        if self.main is None or not self.main.events or self.size == 0:
+            return None
+        return StorySoFar(
+            self.main.title(lang),
+            urls.timeline_url(lang, self.main.key),
+            tuple(event_entry(e, lang, self.translations) for e in self.main.events[-self.size:]),
+        )

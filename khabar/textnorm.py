@@ -1,0 +1,93 @@
+"""Words for comparing texts: Arabic normalisation, a light stemmer for Arabic and English, stop words.
+
+Arabic spells one word many ways (with or without tashkeel, أ/إ/آ/ا, ى/ي, ة/ه,
+stretched with tatweel) and glues the article and conjunctions to it (والصواريخ).
+Comparing texts needs all of these to meet, so a word is normalised, then stripped
+of one common prefix and suffix in the manner of Larkey's "light10" stemmer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+_TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_TATWEEL = "\u0640"
+_LETTER_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+# Longest first, so وال is tried before و.
+_ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و")
+_ARABIC_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+
+_ARABIC_STOP_WORDS = """
+في من على الى عن ان او ثم قد لم لن لا ما ماذا هل هذا هذه ذلك تلك هؤلاء الذي التي الذين اللذين كان كانت
+يكون تكون كانوا مع بين بعد قبل خلال منذ حتى عند عندما كل بعض اي غير هو هي هم هما نحن انا انت انه انها
+ايضا اذا لكن بل حيث كما مثل نحو لدي لديها لديه وقال قال قالت اضاف واضاف وكان وهي وهو فيها فيه منها منه
+عليها عليه اليها اليه به بها له لها لهم التي الي وفي ومن وعلى والى فيما بينما الا اما اذ اكثر جدا
+""".split()
+_ENGLISH_STOP_WORDS = """
+a about above after again against all also am an and any are as at be because been before being below between
+both but by can could did do does doing down during each few for from further had has have having he her here
+hers him his how i if in into is it its itself just me more most my no nor not now of off on once only or other
+our out over own said same she should so some such than that the their them then there these they this those
+through to too under until up very was we were what when where which while who whom why will with would you
+your says say told its it's one two
+""".split()
+
+
+def normalize_arabic(text: str) -> str:
+    """Drop tashkeel and tatweel; unify alef forms, ى with ي and ة with ه."""
+    return _TASHKEEL.sub("", text).replace(_TATWEEL, "").translate(_LETTER_FORMS)
+
+
+@lru_cache(maxsize=200_000)
+def stem_arabic(word: str) -> str:
+    """A light stem of a normalised Arabic word: one prefix and one suffix off, keeping three letters."""
+    for prefix in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix):]
+            break
+    for suffix in _ARABIC_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def stem_english(word: str) -> str:
+    """Plural and possessive endings off: 'missiles' -> 'missile', 'countries' -> 'country'."""
+    word = word.removesuffix("'s").removesuffix("’s")
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+_STOP_WORDS = {
+    "ar": frozenset(normalize_arabic(word) for word in _ARABIC_STOP_WORDS),
+    "en": frozenset(_ENGLISH_STOP_WORDS),
+}
+
+
+def terms(text: str, language: str) -> Counter[str]:
+    """How often each stem occurs in a text, stop words left out.
+
+    Arabic text is normalised and stemmed the Arabic way; any other language is
+    lower-cased and stemmed the English way (Latin names inside Arabic text too).
+    """
+    stop_words = _STOP_WORDS.get(language, _STOP_WORDS["en"])
+    if language == "ar":
+        text = normalize_arabic(text)
+    counts: Counter[str] = Counter()
+    for word in _WORD.findall(text.lower()):
+        if word in stop_words:
+            continue
+        stem = stem_arabic(word) if "\u0600" <= word[0] <= "\u06ff" else stem_english(word)
+        if stem not in stop_words:
+            counts[stem] += 1
+    return counts
