@@ -169,7 +169,7 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     if problems or title is None or date is None:
         return _ReadResult(None, problems, *lines)
     summary = fields.string("summary", default=rendered.first_paragraph)
-    counts = terms(f"{title}\n{summary}\n{rendered.text}", lang)
+    counts = terms(f"{title}\n{summary}\n{rendered.text}")
     article = Article(
         source=source,
         lang=lang,

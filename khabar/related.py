@@ -1,35 +1,27 @@
 """Related articles: for each article, the few others in its language a reader should go on to.
 
 The score of a candidate adds weighted evidence: a shared timeline, shared tags
-(rarer tags count more), the same category, the cosine similarity of the two
-texts' TF-IDF vectors, and closeness in time. Pinned articles come first.
+(rarer tags count more), the cosine similarity of the two texts' TF-IDF vectors,
+the same category, and closeness in time. Pinned articles come first.
 
 No pair of articles is compared unless they share something: each article's
-strongest text terms and its tags are looked up in an inverted index whose lists
-keep only the articles that weigh most for each term ("champion lists"), so the
-work per article is bounded however large the site grows.
+strongest text terms, its tags and its timelines are looked up in an inverted
+index that keeps, for each term, only the articles weighing most for it
+("champion lists"). The work per article is bounded however large the site
+grows, and the lookups run as sparse matrix products (SciPy) rather than Python
+loops.
 """
 
 from __future__ import annotations
 
-import heapq
-import math
-from collections import Counter, defaultdict
-from dataclasses import dataclass
-from typing import Iterable
+import numpy as np
+from scipy import sparse
 
 from .config import RelatedSettings
 from .content import Article
 
 TERMS_PER_ARTICLE = 16  # the strongest TF-IDF terms of an article that are looked up
-CHAMPIONS_PER_TERM = 48  # the articles kept in the index for each term, tag and timeline
-
-
-@dataclass(frozen=True)
-class _Features:
-    text: dict[str, float]  # term -> TF-IDF weight, unit length over the kept terms
-    tags: dict[str, float]  # tag slug -> IDF weight, unit length
-    timelines: frozenset[str]
+CHAMPIONS_PER_TERM = 64  # the articles kept in the index for each term, tag and timeline
 
 
 def related_articles(
@@ -38,99 +30,97 @@ def related_articles(
     """For each article (by source) of one language, its related articles, best first."""
     if settings.count == 0 or len(articles) < 2:
         return {article.source: () for article in articles}
-    ordered = sorted(articles, key=lambda a: a.sort_key, reverse=True)  # newest first: ties favour recent articles
-    statistics = _corpus_statistics(ordered)
-    features = [_features(article, timelines_of.get(article.source, frozenset()), statistics) for article in ordered]
-    text_index = _champions((term, i, w) for i, f in enumerate(features) for term, w in f.text.items())
-    tag_index = _champions((tag, i, w) for i, f in enumerate(features) for tag, w in f.tags.items())
-    timeline_index = _champions((key, i, 1.0) for i, f in enumerate(features) for key in f.timelines)
-    by_slug = {article.slug: article for article in ordered}
+    # Newest first, then by slug: an article's index is its tie-break, so equal scores favour recent articles.
+    ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug))
+    count = len(ordered)
+    text = _text_vectors(ordered)
+    tags = _unit_rows(_keyed_matrix(ordered, lambda a: [tag.slug for tag in a.tags], idf=True))
+    timelines = _keyed_matrix(ordered, lambda a: sorted(timelines_of.get(a.source, ())), idf=False)
 
+    evidence = (
+        settings.text * (text @ _champions(text).T)
+        + settings.tags * (tags @ _champions(tags).T)
+        + settings.timeline * (timelines @ _champions(timelines).T).minimum(1.0)
+    ).tocsr()
+    evidence.setdiag(0.0)
+    evidence.eliminate_zeros()
+    evidence.sort_indices()
+
+    category_ids: dict[str, int] = {}
+    categories = np.array([category_ids.setdefault(a.category.key, len(category_ids)) if a.category else -1 for a in ordered])
+    days = np.array([a.date.timestamp() / 86400 for a in ordered])
+    by_slug = {article.slug: index for index, article in enumerate(ordered)}
     related = {}
     for index, article in enumerate(ordered):
-        own = features[index]
-        text = _accumulate(own.text.items(), text_index)
-        tags = _accumulate(own.tags.items(), tag_index)
-        timeline = _accumulate(((key, 1.0) for key in own.timelines), timeline_index)
-        scores = []
-        for other in text.keys() | tags.keys() | timeline.keys():
-            if other == index:
-                continue
-            candidate = ordered[other]
-            score = (
-                settings.text * text.get(other, 0.0)
-                + settings.tags * tags.get(other, 0.0)
-                + settings.timeline * min(timeline.get(other, 0.0), 1.0)
-                + settings.category * (article.category is not None and candidate.category is not None
-                                       and article.category.key == candidate.category.key)
-                + settings.recency * _closeness(article, candidate, settings.recency_days)
-            )
-            # Ties go to the newer article, then the slug: the same input always gives the same lists.
-            scores.append((-score, -candidate.date.timestamp(), candidate.slug, other))
-        chosen = [by_slug[slug] for slug in article.related_pins if slug in by_slug]
-        pinned = {pin.slug for pin in chosen}
-        for *_, other in heapq.nsmallest(settings.count + len(chosen), scores):
-            if len(chosen) >= settings.count:
-                break
-            if ordered[other].slug not in pinned:
-                chosen.append(ordered[other])
-        related[article.source] = tuple(chosen)
+        start, end = evidence.indptr[index], evidence.indptr[index + 1]
+        candidates = evidence.indices[start:end]
+        scores = (
+            evidence.data[start:end]
+            + settings.category * ((categories[candidates] == categories[index]) & (categories[index] >= 0))
+            + settings.recency * np.exp(-np.abs(days[candidates] - days[index]) / settings.recency_days)
+        )
+        pinned = [by_slug[slug] for slug in article.related_pins if slug in by_slug]
+        wanted = settings.count + len(pinned)
+        if len(scores) > wanted:
+            threshold = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
+            keep = scores >= threshold
+            candidates, scores = candidates[keep], scores[keep]
+        best = [int(candidates[i]) for i in np.lexsort((candidates, -scores))]
+        chosen = pinned + [other for other in best if other not in pinned]
+        related[article.source] = tuple(ordered[i] for i in chosen[: max(settings.count, len(pinned))])
     return related
 
 
-@dataclass(frozen=True)
-class _Statistics:
-    articles: int
-    term_documents: Counter[str]
-    tag_documents: Counter[str]
+def _text_vectors(articles: list[Article]) -> sparse.csr_matrix:
+    """Each article's strongest TF-IDF terms, (1 + log tf) · log(N / df), as unit-length rows."""
+    vocabulary: dict[str, int] = {}
+    rows, columns, frequencies = [], [], []
+    for row, article in enumerate(articles):
+        for term, frequency in article.terms:
+            rows.append(row)
+            columns.append(vocabulary.setdefault(term, len(vocabulary)))
+            frequencies.append(frequency)
+    rows_array, columns_array = np.array(rows, dtype=np.int64), np.array(columns, dtype=np.int64)
+    document_frequency = np.bincount(columns_array, minlength=len(vocabulary))
+    weights = (1.0 + np.log(np.array(frequencies, dtype=np.float64))) * np.log(len(articles) / document_frequency[columns_array])
+    # Keep each row's strongest terms: sort by row, then weight (descending), then term, and cut each row.
+    order = np.lexsort((columns_array, -weights, rows_array))
+    rank = np.arange(len(order)) - np.searchsorted(rows_array[order], rows_array[order], side="left")
+    kept = order[(rank < TERMS_PER_ARTICLE) & (weights[order] > 0)]
+    matrix = sparse.csr_matrix(
+        (weights[kept], (rows_array[kept], columns_array[kept])), shape=(len(articles), max(len(vocabulary), 1))
+    )
+    return _unit_rows(matrix)
 
 
-def _corpus_statistics(articles: list[Article]) -> _Statistics:
-    term_documents: Counter[str] = Counter()
-    tag_documents: Counter[str] = Counter()
-    for article in articles:
-        term_documents.update(term for term, _ in article.terms)
-        tag_documents.update(tag.slug for tag in article.tags)
-    return _Statistics(len(articles), term_documents, tag_documents)
+def _keyed_matrix(articles: list[Article], keys_of, idf: bool) -> sparse.csr_matrix:
+    """One column per key (tag, timeline); a cell weighs log(1 + N / df) with `idf`, else 1."""
+    index: dict[str, int] = {}
+    rows, columns = [], []
+    for row, article in enumerate(articles):
+        for key in keys_of(article):
+            rows.append(row)
+            columns.append(index.setdefault(key, len(index)))
+    columns_array = np.array(columns, dtype=np.int64)
+    if idf and len(columns):
+        document_frequency = np.bincount(columns_array, minlength=len(index))
+        values = np.log1p(len(articles) / document_frequency[columns_array])
+    else:
+        values = np.ones(len(columns))
+    return sparse.csr_matrix((values, (rows, columns_array)), shape=(len(articles), max(len(index), 1)))
 
 
-def _features(article: Article, timelines: frozenset[str], statistics: _Statistics) -> _Features:
-    count = statistics.articles
-    weights = {
-        term: (1.0 + math.log(frequency)) * math.log(count / statistics.term_documents[term])
-        for term, frequency in article.terms
-    }
-    strongest = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:TERMS_PER_ARTICLE]
-    tags = {tag.slug: math.log(1.0 + count / statistics.tag_documents[tag.slug]) for tag in article.tags}
-    return _Features(_unit(dict(strongest)), _unit(tags), timelines)
+def _unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    lengths = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    lengths[lengths == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / lengths) @ matrix)
 
 
-def _unit(vector: dict[str, float]) -> dict[str, float]:
-    length = math.sqrt(sum(weight * weight for weight in vector.values()))
-    return {key: weight / length for key, weight in vector.items() if weight > 0} if length else {}
-
-
-def _champions(entries: Iterable[tuple[str, int, float]]) -> dict[str, list[tuple[int, float]]]:
-    """term -> the articles weighing most for it; among equals, the newest (the lowest index)."""
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for key, index, weight in entries:
-        postings[key].append((index, weight))
-    return {
-        key: sorted(entries, key=lambda entry: (-entry[1], entry[0]))[:CHAMPIONS_PER_TERM]
-        for key, entries in postings.items()
-    }
-
-
-def _accumulate(query: Iterable[tuple[str, float]], index: dict[str, list[tuple[int, float]]]) -> dict[int, float]:
-    """The dot product of the query with every article that shares a key with it."""
-    scores: dict[int, float] = {}
-    for key, weight in query:
-        for other, other_weight in index.get(key, ()):
-            scores[other] = scores.get(other, 0.0) + weight * other_weight
-    return scores
-
-
-def _closeness(article: Article, other: Article, days: int) -> float:
-    """1 for the same moment, fading to about 0.37 `days` apart."""
-    apart = abs((article.date - other.date).total_seconds()) / 86400
-    return math.exp(-apart / days)
+def _champions(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The matrix with each column cut to its CHAMPIONS_PER_TERM largest cells (among equals, the newest rows)."""
+    coordinates = matrix.tocoo()
+    order = np.lexsort((coordinates.row, -coordinates.data, coordinates.col))
+    columns = coordinates.col[order]
+    rank = np.arange(len(order)) - np.searchsorted(columns, columns, side="left")
+    kept = order[rank < CHAMPIONS_PER_TERM]
+    return sparse.csr_matrix((coordinates.data[kept], (coordinates.row[kept], coordinates.col[kept])), shape=matrix.shape)

@@ -15,7 +15,8 @@ from functools import lru_cache
 _TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _TATWEEL = "\u0640"
 _LETTER_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-_WORD = re.compile(r"[^\W\d_]{2,}")
+# A word, with any tashkeel inside it (combining marks are not \w); numbers are dropped by stem().
+_WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+")
 
 # Longest first, so وال is tried before و.
 _ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و")
@@ -68,26 +69,36 @@ def stem_english(word: str) -> str:
     return word
 
 
-_STOP_WORDS = {
-    "ar": frozenset(normalize_arabic(word) for word in _ARABIC_STOP_WORDS),
-    "en": frozenset(_ENGLISH_STOP_WORDS),
-}
+_ARABIC_STOPS = frozenset(normalize_arabic(word) for word in _ARABIC_STOP_WORDS)
+_ENGLISH_STOPS = frozenset(_ENGLISH_STOP_WORDS)
 
 
-def terms(text: str, language: str) -> Counter[str]:
-    """How often each stem occurs in a text, stop words left out.
+@lru_cache(maxsize=500_000)
+def stem(word: str) -> str:
+    """The stem a word is compared by, or '' for a stop word or a single letter.
 
-    Arabic text is normalised and stemmed the Arabic way; any other language is
-    lower-cased and stemmed the English way (Latin names inside Arabic text too).
+    Words in Arabic script are normalised and stemmed the Arabic way; others
+    (English text, Latin names inside Arabic text) are lower-cased and stemmed the English way.
     """
-    stop_words = _STOP_WORDS.get(language, _STOP_WORDS["en"])
-    if language == "ar":
-        text = normalize_arabic(text)
+    if not word[0].isalpha():
+        return ""
+    if "\u0600" <= word[0] <= "\u06ff":
+        word = normalize_arabic(word)
+        stops, stemmer = _ARABIC_STOPS, stem_arabic
+    else:
+        word = word.lower()
+        stops, stemmer = _ENGLISH_STOPS, stem_english
+    if len(word) < 2 or word in stops:
+        return ""
+    stemmed = stemmer(word)
+    return "" if stemmed in stops else stemmed
+
+
+def terms(text: str) -> Counter[str]:
+    """How often each stem occurs in a text, stop words left out."""
     counts: Counter[str] = Counter()
-    for word in _WORD.findall(text.lower()):
-        if word in stop_words:
-            continue
-        stem = stem_arabic(word) if "\u0600" <= word[0] <= "\u06ff" else stem_english(word)
-        if stem not in stop_words:
-            counts[stem] += 1
+    # Count the words first (in C), then stem each distinct word once.
+    for word, frequency in Counter(_WORD.findall(text)).items():
+        if stemmed := stem(word):
+            counts[stemmed] += frequency
     return counts
