@@ -15,8 +15,9 @@ from functools import lru_cache
 _TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _TATWEEL = "\u0640"
 _LETTER_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-# A word, with any tashkeel inside it (combining marks are not \w); numbers are dropped by stem().
-_WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+")
+# A word is a run of Arabic letters and marks (tashkeel is not \w), or a run of other word characters,
+# so that "وTu-95MS" gives و, Tu and 95MS. Numbers are dropped by stem().
+_WORD = re.compile(r"[\u0610-\u061a\u0620-\u065f\u066e-\u06d3\u06d5-\u06ff]+|[^\W\u0600-\u06ff]+")
 
 # Longest first, so وال is tried before و.
 _ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و")

@@ -118,6 +118,8 @@ def load_timelines(
     files = _read_timeline_files(config, problems)
     events_by_timeline: dict[str, list[Event]] = {key: list(events) for key, (_, _, events, _) in files.items()}
     default = config.default_timeline or (next(iter(files)) if len(files) == 1 else None)
+    if config.default_timeline and config.default_timeline not in files:
+        problems.error("site.yaml", 0, f"default_timeline '{default}' has no file content/{TIMELINES_FOLDER}/{default}.yaml")
     for event in article_events:
         key = event.timeline or default
         if key is None:

@@ -63,7 +63,9 @@ class ScratchSite:
 
     def __init__(self, root: Path):
         self.root = root
-        shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
+        # The demo's configuration, less its main timeline, which names a file of the demo's own.
+        config = (PROJECT / "site.yaml").read_text(encoding="utf-8")
+        (root / "site.yaml").write_text(config.replace("default_timeline: visit\n", ""), encoding="utf-8")
         shutil.copytree(PROJECT / "layouts", root / "layouts")
         shutil.copytree(PROJECT / "assets", root / "assets")
         (root / "content" / "ar").mkdir(parents=True)

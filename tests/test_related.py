@@ -1,0 +1,106 @@
+"""Related articles: the demo's lists, pins, ties, settings, bad input, and measured quality."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT, BuiltSite, ScratchSite
+from test_bad_input import GOOD, assert_fails_with
+
+sys.path.insert(0, str(PROJECT / "bench"))
+from topics import precision_at_k  # noqa: E402
+
+
+def related_slugs(page) -> list[str]:
+    return [a["href"].rstrip("/").rsplit("/", 1)[-1] for a in page.select("aside[data-related] li > a")]
+
+
+def test_related_list_markup(demo: BuiltSite):
+    page = demo.page("/en/2023/09/world-press-summit/")
+    aside = page.select_one("aside.related[data-related]")
+    assert aside["aria-labelledby"] == "related-heading"
+    assert aside.select_one("h2#related-heading").get_text() == "Related articles"
+    items = aside.select("li")
+    assert len(items) == 4
+    for item in items:
+        assert item.select_one("a .related-title").get_text(strip=True)
+        assert item.select_one("time")["datetime"].startswith("2023-09-")
+
+
+def test_military_visits_relate_to_each_other_in_both_languages(demo: BuiltSite):
+    for lang in ("ar", "en"):
+        plant = related_slugs(demo.page(f"/{lang}/2023/09/aircraft-plant-visit/"))
+        fleet = related_slugs(demo.page(f"/{lang}/2023/09/vladivostok-pacific-fleet/"))
+        assert "vladivostok-pacific-fleet" in plant[:2] and "aircraft-plant-visit" in fleet[:2], (lang, plant, fleet)
+
+
+def test_related_lists_stay_in_their_language_and_never_list_the_article(demo: BuiltSite):
+    for path in demo.out.glob("*/2023/09/*/index.html"):
+        lang, slug = path.relative_to(demo.out).parts[0], path.parent.name
+        page = demo.page("/" + path.parent.relative_to(demo.out).as_posix() + "/")
+        links = [a["href"] for a in page.select("aside[data-related] li > a")]
+        assert 1 <= len(links) <= 4
+        assert all(href.startswith(f"/{lang}/") for href in links)
+        assert slug not in related_slugs(page)
+    # The western reaction and the world press review share the story of the summit's risks.
+    assert "world-press-summit" in related_slugs(demo.page("/en/2023/09/western-concerns/"))
+
+
+def three_stories(scratch: ScratchSite, pins: str = "") -> None:
+    for index, name in enumerate(["alpha", "beta", "gamma", "delta", "epsilon"]):
+        front = f"title: Satellite launch {name}\ndate: 2023-09-1{index}\ncategory: news\ntags: [space]"
+        if name == "alpha" and pins:
+            front += f"\nrelated: {pins}"
+        scratch.article("en", name, front, body="The rocket carried a satellite into orbit from the launch pad.")
+
+
+def test_pinned_articles_come_first_in_their_order(scratch: ScratchSite):
+    three_stories(scratch, pins="[beta, epsilon]")
+    assert scratch.build().returncode == 0, scratch.build().stderr
+    assert related_slugs(scratch.built().page("/en/2023/09/alpha/"))[:2] == ["beta", "epsilon"]
+
+
+def test_equal_scores_favour_the_newest(scratch: ScratchSite):
+    three_stories(scratch)
+    scratch.edit_config("weights: {timeline: 2, tags: 1.5, category: 0.5, text: 3, recency: 0.3}",
+                        "weights: {timeline: 2, tags: 1.5, category: 0.5, text: 3, recency: 0}")
+    assert scratch.build().returncode == 0
+    assert related_slugs(scratch.built().page("/en/2023/09/gamma/")) == ["epsilon", "delta", "beta", "alpha"]
+
+
+def test_count_setting(scratch: ScratchSite):
+    three_stories(scratch)
+    scratch.edit_config("count: 4", "count: 2")
+    assert scratch.build().returncode == 0
+    assert len(related_slugs(scratch.built().page("/en/2023/09/alpha/"))) == 2
+    scratch.edit_config("count: 2", "count: 0")
+    assert scratch.build().returncode == 0
+    assert not scratch.built().page("/en/2023/09/alpha/").select("aside[data-related]")
+
+
+def test_unknown_or_self_pins_are_errors(scratch: ScratchSite):
+    scratch.article("ar", "story", GOOD + "\nrelated: [storey]")
+    scratch.article("ar", "other", GOOD + "\nrelated: [other]")
+    scratch.article("en", "story", "title: Story\ndate: 2023-09-13\nrelated: [story]")
+    assert_fails_with(
+        scratch,
+        "content/ar/story.md:6: related article 'storey' not found in 'ar' (known: story, other)",
+        "content/ar/other.md:6: 'related' lists the article itself ('other')",
+        "content/en/story.md:4: 'related' lists the article itself ('story')",
+    )
+
+
+def test_bad_related_settings_name_site_yaml(scratch: ScratchSite):
+    scratch.edit_config("text: 3, recency: 0.3}", "text: lots, recency: 0.3}")
+    lines = (scratch.root / "site.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(lines, 1) if "text: lots" in text)
+    assert_fails_with(scratch, f"site.yaml:{line}: related weights: 'text' must be a number of at least 0, not 'lots'")
+
+
+@pytest.mark.parametrize("with_tags", [True, False])
+def test_precision_at_4_on_a_topic_corpus(with_tags: bool):
+    scores = precision_at_k(topics=6, per_topic=25, with_tags=with_tags)
+    assert scores["ar"] >= 0.9 and scores["en"] >= 0.9, scores

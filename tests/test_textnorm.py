@@ -1,0 +1,52 @@
+"""Arabic normalisation and light stemming: the spellings of one word must meet."""
+
+from __future__ import annotations
+
+import pytest
+
+from khabar.textnorm import normalize_arabic, stem, stem_arabic, stem_english, terms
+
+
+def test_normalisation_drops_tashkeel_and_tatweel_and_unifies_letters():
+    assert normalize_arabic("الصَّوَارِيخُ") == "الصواريخ"
+    assert normalize_arabic("الكـــبيرة") == "الكبيره"
+    assert normalize_arabic("أحمد إلى آمور ٱلله") == "احمد الي امور الله"
+    assert normalize_arabic("مستشفى") == "مستشفي"
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["صواريخ", "الصواريخ", "والصواريخ", "بالصواريخ", "الصَّوَارِيخ"],
+        ["قمة", "القمة", "القمه", "والقمة"],
+        ["أقمار", "الأقمار", "الاقمار", "وأقمار"],
+        ["كورية", "الكورية", "الكوريه"],
+        ["طيار", "الطيار", "للطيار", "الطيــار"],
+    ],
+)
+def test_spellings_of_one_arabic_word_share_a_stem(spellings):
+    assert len({stem(word) for word in spellings}) == 1, {word: stem(word) for word in spellings}
+
+
+def test_light_stemmer_keeps_three_letters():
+    assert stem_arabic("الصاروخيه") == "صاروخ"
+    assert stem_arabic("وال") == "وال"
+    assert stem_arabic("كتب") == "كتب"
+
+
+def test_english_plurals_and_possessives():
+    assert stem_english("missiles") == "missile"
+    assert stem_english("countries") == "country"
+    assert stem_english("russia's") == "russia"
+    assert stem_english("crisis") == "crisis" and stem_english("press") == "press"
+
+
+def test_stop_words_and_numbers_are_left_out_in_both_languages():
+    counted = terms("قال الرئيس إن موسكو في 2023 ستساعد، وقال: The president said that Moscow will help the 2023 plan")
+    assert "قال" not in counted and "في" not in counted and "the" not in counted and "that" not in counted
+    assert not any(term.isdigit() for term in counted)
+    assert counted["رئيس"] == 1 and counted["president"] == 1 and counted["moscow"] == 1 and counted["موسكو"] == 1
+
+
+def test_latin_names_inside_arabic_text_are_terms():
+    assert terms("مقاتلات Su-35 وSu-57")["su"] == 2
