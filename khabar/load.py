@@ -23,6 +23,8 @@ FRONT_MATTER_KEYS = [
     "caption", "summary", "slug", "translation_key",
     "related", "timeline",
 ]
+# A summary made from the first paragraph stops after this many words.
+SUMMARY_WORDS = 40
 # How many of an article's most frequent word stems are kept for finding related articles.
 KEPT_TERMS = 64
 # Below this many files, starting worker processes costs more than it saves.
@@ -168,7 +170,7 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     lines = (mapping.line_of("slug"), mapping.line_of("translation_key"), mapping.line_of("related"))
     if problems or title is None or date is None:
         return _ReadResult(None, problems, *lines)
-    summary = fields.string("summary", default=rendered.first_paragraph)
+    summary = fields.string("summary") or _shortened(rendered.first_paragraph)
     counts = terms(f"{title}\n{summary}\n{rendered.text}")
     article = Article(
         source=source,
@@ -195,6 +197,12 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
         terms=tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:KEPT_TERMS]),
     )
     return _ReadResult(article, problems, *lines)
+
+
+def _shortened(paragraph: str) -> str:
+    """A first paragraph cut to a standfirst's length, at a word."""
+    words = paragraph.split()
+    return paragraph if len(words) <= SUMMARY_WORDS else " ".join(words[:SUMMARY_WORDS]) + "…"
 
 
 def _decode(path: Path, source: str, problems: Problems) -> str | None:

@@ -11,7 +11,7 @@ from .content import Article
 from .pages import (
     Alternate, ArticlePage, LanguageSwitch, ListingKind, ListingPage, NavLink, Page, Pagination, RedirectPage, StorySoFar,
 )
-from .related import related_articles
+from .related import related_by_language
 from .storyline import Storyline, timeline_page, timelines_index_page
 from .timelines import Timeline
 
@@ -42,12 +42,10 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
         by_language[article.lang].append(article)
     translations = _translations(articles)
     storyline = Storyline(timelines, translations, config.timeline_preview, config.default_timeline)
-    related: dict[str, tuple[Article, ...]] = {}
-    for lang_articles in by_language.values():
-        timelines_of = {
-            a.source: frozenset(t.key for t in storyline.timelines_of.get(a.translation_key, ())) for a in lang_articles
-        }
-        related.update(related_articles(lang_articles, timelines_of, config.related))
+    timelines_of = {
+        a.source: frozenset(t.key for t in storyline.timelines_of.get(a.translation_key, ())) for a in articles
+    }
+    related = related_by_language(list(by_language.values()), timelines_of, config.related)
     listings = _listings(config, by_language)
     listing_urls = {(listing.kind, listing.key, listing.lang): listing.url for listing in listings}
 

@@ -12,7 +12,7 @@ from .model import Site, build_site
 from .problems import BuildFailed, Problem, Problems
 from .timelines import load_timelines
 from .render import render_pages
-from .write import write_site
+from .write import staged_output
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,9 @@ def load_site(root: Path, *, include_drafts: bool = False, base_url: str | None 
 def build(root: Path, out: Path, *, include_drafts: bool = False, base_url: str | None = None) -> BuildReport:
     site, problems = load_site(root, include_drafts=include_drafts, base_url=base_url)
     assets = collect_assets(root)
-    pages = write_site(root, out, render_pages(site, assets), assets)
+    with staged_output(root, out) as write:
+        pages = render_pages(site, assets, write)
+        write.copy_assets(root, assets)
     articles = sum(len(articles) for articles in site.articles.values())
     return BuildReport(pages, articles, tuple(problems.warnings))
 

@@ -14,6 +14,9 @@ loops.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+
 import numpy as np
 from scipy import sparse
 
@@ -24,15 +27,54 @@ TERMS_PER_ARTICLE = 16  # the strongest TF-IDF terms of an article that are look
 CHAMPIONS_PER_TERM = 64  # the articles kept in the index for each term, tag and timeline
 
 
+# Below this many articles, a worker process per language costs more than it saves.
+PARALLEL_THRESHOLD = 2000
+
+
 def related_articles(
     articles: list[Article], timelines_of: dict[str, frozenset[str]], settings: RelatedSettings
 ) -> dict[str, tuple[Article, ...]]:
     """For each article (by source) of one language, its related articles, best first."""
-    if settings.count == 0 or len(articles) < 2:
-        return {article.source: () for article in articles}
+    return related_by_language([articles], timelines_of, settings)
+
+
+def related_by_language(
+    languages: list[list[Article]], timelines_of: dict[str, frozenset[str]], settings: RelatedSettings
+) -> dict[str, tuple[Article, ...]]:
+    """Related articles for several languages' articles (never mixed), one language per core when large."""
+    global _worker_job
     # Newest first, then by slug: an article's index is its tie-break, so equal scores favour recent articles.
-    ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug))
-    count = len(ordered)
+    groups = [sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug)) for articles in languages]
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if sum(map(len, groups)) < PARALLEL_THRESHOLD or len(groups) < 2 or (os.cpu_count() or 1) < 2 or not can_fork:
+        chosen = [_choose(group, timelines_of, settings) for group in groups]
+    else:
+        # Forked workers inherit the articles; only lists of indexes come back.
+        _worker_job = (groups, timelines_of, settings)
+        try:
+            with multiprocessing.get_context("fork").Pool(min(len(groups), os.cpu_count() or 1)) as pool:
+                chosen = pool.map(_choose_in_worker, range(len(groups)))
+        finally:
+            _worker_job = None
+    return {
+        group[index].source: tuple(group[other] for other in others)
+        for group, lists in zip(groups, chosen)
+        for index, others in enumerate(lists)
+    }
+
+
+_worker_job: tuple | None = None
+
+
+def _choose_in_worker(group: int) -> list[list[int]]:
+    groups, timelines_of, settings = _worker_job
+    return _choose(groups[group], timelines_of, settings)
+
+
+def _choose(ordered: list[Article], timelines_of: dict[str, frozenset[str]], settings: RelatedSettings) -> list[list[int]]:
+    """For each article of one language, newest first, the indexes of its related articles, best first."""
+    if settings.count == 0 or len(ordered) < 2:
+        return [[] for _ in ordered]
     text = _text_vectors(ordered)
     tags = _unit_rows(_keyed_matrix(ordered, lambda a: [tag.slug for tag in a.tags], idf=True))
     timelines = _keyed_matrix(ordered, lambda a: sorted(timelines_of.get(a.source, ())), idf=False)
@@ -50,7 +92,7 @@ def related_articles(
     categories = np.array([category_ids.setdefault(a.category.key, len(category_ids)) if a.category else -1 for a in ordered])
     days = np.array([a.date.timestamp() / 86400 for a in ordered])
     by_slug = {article.slug: index for index, article in enumerate(ordered)}
-    related = {}
+    chosen_lists = []
     for index, article in enumerate(ordered):
         start, end = evidence.indptr[index], evidence.indptr[index + 1]
         candidates = evidence.indices[start:end]
@@ -67,8 +109,8 @@ def related_articles(
             candidates, scores = candidates[keep], scores[keep]
         best = [int(candidates[i]) for i in np.lexsort((candidates, -scores))]
         chosen = pinned + [other for other in best if other not in pinned]
-        related[article.source] = tuple(ordered[i] for i in chosen[: max(settings.count, len(pinned))])
-    return related
+        chosen_lists.append(chosen[: max(settings.count, len(pinned))])
+    return chosen_lists
 
 
 def _text_vectors(articles: list[Article]) -> sparse.csr_matrix:

@@ -12,7 +12,7 @@ import traceback
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import quote, urlsplit
 
 import jinja2
@@ -119,30 +119,33 @@ PARALLEL_THRESHOLD = 500
 PAGES_PER_TASK = 200
 
 _worker_renderer: Renderer | None = None
+_worker_sink: Callable[[RenderedPage], None] | None = None
 
 
-def render_pages(site: Site, assets: dict[str, Asset]) -> Iterator[RenderedPage]:
-    """Every page of the site, rendered, in order; on several cores when there are many pages."""
-    global _worker_renderer
+def render_pages(site: Site, assets: dict[str, Asset], sink: Callable[[RenderedPage], None]) -> int:
+    """Render every page and hand each to `sink` (the writer); on several cores when there are many pages."""
+    global _worker_renderer, _worker_sink
     renderer = Renderer(site, assets)
     workers = os.cpu_count() or 1
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if len(site.pages) < PARALLEL_THRESHOLD or workers < 2 or not can_fork:
-        yield from _render_range(renderer, range(len(site.pages)))
-        return
-    # Forked workers inherit the renderer and the whole site model instead of receiving them pickled.
-    _worker_renderer = renderer
+        for page in _render_range(renderer, range(len(site.pages))):
+            sink(page)
+        return len(site.pages)
+    # Forked workers inherit the renderer, the site model and the sink instead of receiving them pickled.
+    _worker_renderer, _worker_sink = renderer, sink
     try:
         tasks = [range(start, min(start + PAGES_PER_TASK, len(site.pages))) for start in range(0, len(site.pages), PAGES_PER_TASK)]
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for rendered in pool.imap(_render_in_worker, tasks):
-                yield from rendered
+            return sum(pool.imap_unordered(_render_in_worker, tasks))
     finally:
-        _worker_renderer = None
+        _worker_renderer = _worker_sink = None
 
 
-def _render_in_worker(indexes: range) -> list[RenderedPage]:
-    return list(_render_range(_worker_renderer, indexes))
+def _render_in_worker(indexes: range) -> int:
+    for page in _render_range(_worker_renderer, indexes):
+        _worker_sink(page)
+    return len(indexes)
 
 
 def _render_range(renderer: Renderer, indexes: range) -> Iterator[RenderedPage]:

@@ -1,23 +1,47 @@
 """Stage 4: the rendered pages and the assets into the output folder, all or nothing.
 
 Everything is written to a staging folder beside the output and swapped in only
-once the whole site is there, so a failed build leaves the last good site.
+once the whole site is there, so a failed build leaves the last good site. Pages
+are written as they are rendered, by the render workers themselves, so that no
+page's bytes travel between processes.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterator
 
 from .assets import Asset
 from .config import ASSETS_DIR
 from .render import LAYOUTS_DIR, RenderedPage
 
 
-def write_site(root: Path, out: Path, pages: Iterable[RenderedPage], assets: dict[str, Asset]) -> int:
-    """Write every page and asset, then replace `out` with them; return the number of pages."""
+class PageWriter:
+    """Writes rendered pages under one folder; small enough to be inherited by forked render workers."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __call__(self, page: RenderedPage) -> None:
+        target = self.folder / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(page.content)
+
+    def copy_assets(self, root: Path, assets: dict[str, Asset]) -> None:
+        for asset in assets.values():
+            target = self.folder / ASSETS_DIR / asset.relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / ASSETS_DIR / asset.relative, target)
+        # Static hosts such as GitHub Pages would otherwise run Jekyll over the site.
+        (self.folder / ".nojekyll").write_bytes(b"")
+
+
+@contextmanager
+def staged_output(root: Path, out: Path) -> Iterator[PageWriter]:
+    """A writer into a staging folder beside `out` that replaces `out` only if the block succeeds."""
     out = out.resolve()
     _refuse_dangerous_output(root.resolve(), out)
     staging = out.with_name(f".{out.name}.staging")
@@ -27,21 +51,7 @@ def write_site(root: Path, out: Path, pages: Iterable[RenderedPage], assets: dic
             shutil.rmtree(leftover)
     staging.mkdir(parents=True)
     try:
-        count = 0
-        made_folders: set[Path] = set()
-        for page in pages:
-            target = staging / page.path
-            if target.parent not in made_folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made_folders.add(target.parent)
-            target.write_bytes(page.content)
-            count += 1
-        for asset in assets.values():
-            target = staging / ASSETS_DIR / asset.relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / ASSETS_DIR / asset.relative, target)
-        # Static hosts such as GitHub Pages would otherwise run Jekyll over the site.
-        (staging / ".nojekyll").write_bytes(b"")
+        yield PageWriter(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -49,7 +59,6 @@ def write_site(root: Path, out: Path, pages: Iterable[RenderedPage], assets: dic
         os.rename(out, retired)
     os.rename(staging, out)
     shutil.rmtree(retired, ignore_errors=True)
-    return count
 
 
 def _refuse_dangerous_output(root: Path, out: Path) -> None:

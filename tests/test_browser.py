@@ -18,6 +18,7 @@ PHONE = {"width": 390, "height": 844}
 PAGES = [
     "/ar/", "/en/", "/ar/2023/09/kim-russia-visit/", "/en/2023/09/world-press-summit/",
     "/ar/2023/09/kim-thanks-putin/", "/ar/categories/news/", "/en/authors/nasrin-tarek/", "/ar/page/2/", "/404.html",
+    "/ar/timelines/", "/ar/timelines/visit/", "/en/timelines/arms/", "/en/2023/09/aircraft-plant-visit/",
 ]
 
 
