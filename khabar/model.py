@@ -15,11 +15,12 @@ from .related import related_by_language
 from .storyline import Storyline, timeline_page, timelines_index_page
 from .timelines import Timeline
 
+
 @dataclass(frozen=True)
 class Site:
     config: SiteConfig
     articles: dict[str, list[Article]]  # per language, newest first
-    navigation: dict[str, list[NavLink]]  # per language: the categories that have articles
+    navigation: dict[str, list[NavLink]]  # per language: the categories that have articles, and the timelines
     pages: list[Page] = field(repr=False)
 
 
@@ -65,7 +66,7 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
 
     navigation = {}
     for lang in config.language_codes:
-        links = [NavLink(l.title, l.url) for l in listings if l.kind == "category" and l.lang == lang]
+        links = [NavLink(listing.title, listing.url) for listing in listings if listing.kind == "category" and listing.lang == lang]
         if timelines:
             links.append(NavLink(config.strings[lang]["timelines"], urls.timelines_url(lang)))
         navigation[lang] = links
@@ -81,7 +82,7 @@ def _timeline_pages(config: SiteConfig, timelines: tuple[Timeline, ...], transla
         pages.append(replace(index, alternates=_alternates(config, index_urls), switches=_switches(config, lang, index_urls)))
         for timeline in timelines:
             versions = {code: urls.timeline_url(code, timeline.key) for code in config.language_codes}
-            page = timeline_page(config, timeline, lang, translations)
+            page = timeline_page(timeline, lang, translations)
             pages.append(replace(page, alternates=_alternates(config, versions), switches=_switches(config, lang, versions)))
     return pages
 

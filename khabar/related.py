@@ -58,7 +58,7 @@ def related_by_language(
             _worker_job = None
     return {
         group[index].source: tuple(group[other] for other in others)
-        for group, lists in zip(groups, chosen)
+        for group, lists in zip(groups, chosen, strict=True)
         for index, others in enumerate(lists)
     }
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 
 from . import urls
-from .config import SiteConfig
 from .content import Article
 from .pages import EventEntry, EventGroup, StorySoFar, TimelineIndexPage, TimelinePage, TimelineSummary, YearOfEvents
 from .timelines import Timeline, TimelineEvent
@@ -34,7 +33,7 @@ def event_entry(event: TimelineEvent, lang: str, translations: Translations, cur
     )
 
 
-def timeline_page(config: SiteConfig, timeline: Timeline, lang: str, translations: Translations) -> TimelinePage:
+def timeline_page(timeline: Timeline, lang: str, translations: Translations) -> TimelinePage:
     years: list[YearOfEvents] = []
     for year in sorted({event.date.year for event in timeline.events}):
         events = [event for event in timeline.events if event.date.year == year]
