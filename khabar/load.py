@@ -26,7 +26,7 @@ FRONT_MATTER_KEYS = [
 # A summary made from the first paragraph stops after this many words.
 SUMMARY_WORDS = 40
 # How many of an article's most frequent word stems are kept for finding related articles.
-KEPT_TERMS = 64
+KEPT_TERMS = 48
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 
