@@ -21,6 +21,7 @@ class Localizer:
         self.language = language
         self.locale = Locale.parse(language.locale)
         self.strings = strings
+        self._dates: dict[dt.date, str] = {}
 
     def language_name(self, code: str) -> str:
         """Another language's name in this one: 'الإنجليزية', 'Arabic'."""
@@ -36,7 +37,10 @@ class Localizer:
     def date(self, moment: dt.datetime | dt.date) -> str:
         """'13 سبتمبر 2023' / 'September 13, 2023'."""
         day = moment.date() if isinstance(moment, dt.datetime) else moment
-        return self.digits(format_date(day, "long", locale=self.locale))
+        formatted = self._dates.get(day)
+        if formatted is None:  # Babel is slow next to a lookup, and listings repeat the same days
+            formatted = self._dates[day] = self.digits(format_date(day, "long", locale=self.locale))
+        return formatted
 
     def event_date(self, date: EventDate) -> str:
         """A date to the precision it is known: '1961', 'ديسمبر 2022', '13 سبتمبر 2023'."""

@@ -44,11 +44,15 @@ class Links:
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.prefix = parts.path.rstrip("/")
         self.assets = assets
+        self._encoded: dict[str, str] = {}
 
     def href(self, url: str) -> str:
-        if url.startswith(("https://", "http://")):
-            return url
-        return quote(self.prefix + url, safe="/#?=&%:~")
+        # Pages link to the same few thousand addresses over and over; encode each once.
+        encoded = self._encoded.get(url)
+        if encoded is None:
+            encoded = url if url.startswith(("https://", "http://")) else quote(self.prefix + url, safe="/#?=&%:~")
+            self._encoded[url] = encoded
+        return encoded
 
     def absolute(self, url: str) -> str:
         return url if url.startswith(("https://", "http://")) else self.origin + self.href(url)
