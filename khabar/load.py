@@ -163,6 +163,7 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     translation_key = fields.string("translation_key", default=slug)
     events = read_events(fields, config.language_codes, own_language=lang, own_article=translation_key)
     related_pins = fields.string_list("related")
+    slider, draft, summary = fields.boolean("slider"), fields.boolean("draft"), fields.string("summary")
     rendered = render_markdown(body, allow_html=config.allow_html)
     if not rendered.word_count and not problems:
         problems.warn(source, body_line, "the article has no body text")
@@ -170,7 +171,7 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     lines = (mapping.line_of("slug"), mapping.line_of("translation_key"), mapping.line_of("related"))
     if problems or title is None or date is None:
         return _ReadResult(None, problems, *lines)
-    summary = fields.string("summary") or _shortened(rendered.first_paragraph)
+    summary = summary or _shortened(rendered.first_paragraph)
     counts = terms(f"{title}\n{summary}\n{rendered.text}")
     article = Article(
         source=source,
@@ -185,8 +186,8 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
         category=category,
         category_url=category_url(lang, category.key) if category else None,
         tags=tuple(tags),
-        slider=fields.boolean("slider"),
-        draft=fields.boolean("draft"),
+        slider=slider,
+        draft=draft,
         image=image,
         summary=summary,
         body_html=rendered.html,
