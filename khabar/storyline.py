@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 
 from . import urls
 from .content import Article
@@ -35,8 +36,8 @@ def event_entry(event: TimelineEvent, lang: str, translations: Translations, cur
 
 def timeline_page(timeline: Timeline, lang: str, translations: Translations) -> TimelinePage:
     years: list[YearOfEvents] = []
-    for year in sorted({event.date.year for event in timeline.events}):
-        events = [event for event in timeline.events if event.date.year == year]
+    for year, grouped in itertools.groupby(timeline.events, key=lambda event: event.date.year):
+        events = list(grouped)
         if len(events) > DENSE_YEAR:
             months = sorted({event.date.month for event in events})
             groups = tuple(
