@@ -49,3 +49,19 @@ def nu_html_checker(cache: Path) -> Path:
             jar.with_suffix(".part").write_bytes(member.read())
     jar.with_suffix(".part").rename(jar)
     return jar
+
+
+LIGHTHOUSE_VERSION = "12.8.2"
+
+
+def lighthouse(cache: Path) -> Path:
+    """Google's Lighthouse command, from the npm registry, installed once under the cache folder."""
+    folder = cache / f"lighthouse-{LIGHTHOUSE_VERSION}"
+    command = folder / "node_modules" / ".bin" / "lighthouse"
+    if command.exists():
+        return command
+    npm = ensure_program("npm", "npm")
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run([npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(folder), f"lighthouse@{LIGHTHOUSE_VERSION}"],
+                   check=True, stdout=subprocess.DEVNULL)
+    return command

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
+import os
+import subprocess
 import threading
 from typing import Iterator
 
@@ -11,8 +14,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from conftest import BuiltSite
-from system import ensure_program
+from conftest import PROJECT, BuiltSite
+from system import ensure_program, lighthouse
 
 PHONE = {"width": 390, "height": 844}
 PAGES = [
@@ -116,3 +119,19 @@ def test_language_switch_goes_to_the_translation(phone: Page, server: str):
     phone.wait_for_url("**/en/2023/09/vostochny-summit/")
     assert phone.evaluate("document.documentElement.dir") == "ltr"
     assert "Vostochny" in phone.locator("h1").inner_text()
+
+
+@pytest.mark.parametrize("url", ["/ar/", "/ar/2023/09/kim-russia-visit/", "/en/timelines/visit/"])
+def test_lighthouse_scores_on_a_phone(server: str, url: str, tmp_path):
+    """Lighthouse's mobile audit (throttled, phone-sized): every category at 95 or more."""
+    chromium = ensure_program("chromium", "chromium")
+    report = tmp_path / "report.json"
+    flags = "--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync"
+    subprocess.run(
+        [str(lighthouse(PROJECT / ".cache")), server + url, "--quiet", f"--chrome-flags={flags}",
+         "--output=json", f"--output-path={report}"],
+        check=True, env={**os.environ, "CHROME_PATH": chromium}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    scores = {name: round(category["score"] * 100) for name, category in json.loads(report.read_text())["categories"].items()}
+    assert set(scores) == {"performance", "accessibility", "best-practices", "seo"}
+    assert min(scores.values()) >= 95, scores
