@@ -35,6 +35,9 @@ def _run_build(root: Path, out: Path, drafts: bool, base_url: str | None) -> boo
     except ValueError as error:  # an output folder we refuse to replace
         click.echo(f"error: {error}", err=True)
         return False
+    except OSError as error:
+        click.echo(f"error: cannot write the site: {error}", err=True)
+        return False
     _report([], report.warnings)
     seconds = time.perf_counter() - started
     click.echo(f"built {report.pages} pages from {report.articles} articles into {out} in {seconds:.2f} s")

@@ -12,6 +12,7 @@ from babel import Locale, UnknownLocaleError
 
 from .fields import FieldReader, YamlMapping, parse_mapping
 from .problems import BuildFailed, Problems
+from .sourcefile import read_source
 
 CONFIG_FILE = "site.yaml"
 ASSETS_DIR = "assets"
@@ -116,7 +117,8 @@ def load_config(root: Path) -> SiteConfig:
     if not path.is_file():
         problems.error(CONFIG_FILE, 0, "missing: every site needs a site.yaml at its top")
         raise BuildFailed(problems)
-    mapping = parse_mapping(path.read_text(encoding="utf-8"), CONFIG_FILE, problems)
+    text = read_source(path, CONFIG_FILE, problems)
+    mapping = parse_mapping(text, CONFIG_FILE, problems) if text is not None else None
     if mapping is None:
         raise BuildFailed(problems)
     config = _read_config(root, mapping, problems)
@@ -289,7 +291,8 @@ def _load_strings(root: Path, languages: list[str], problems: Problems) -> dict[
         if not path.is_file():
             problems.error(relative, 0, f"missing string table for language '{code}'")
             continue
-        mapping = parse_mapping(path.read_text(encoding="utf-8"), relative, problems)
+        text = read_source(path, relative, problems)
+        mapping = parse_mapping(text, relative, problems) if text is not None else None
         if mapping is not None:
             tables[code] = mapping.values
     reference = tables.get(languages[0], {})

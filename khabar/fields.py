@@ -57,7 +57,7 @@ def parse_mapping(text: str, path: str, problems: Problems, first_line: int = 1)
         _record_key_lines(node, "", first_line, lines, path, problems)
         values = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
-        last_line = first_line + text.count("\n")
+        last_line = first_line + text.rstrip("\n").count("\n")
         mark = error.problem_mark or error.context_mark
         line = min(first_line + mark.line, last_line) if mark else first_line
         message = error.problem or error.context

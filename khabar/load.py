@@ -12,6 +12,7 @@ from .content import Article, Image, Tag
 from .fields import FieldReader, parse_mapping, suggest
 from .markdown import render_markdown
 from .problems import Problems
+from .sourcefile import read_source
 from .textnorm import terms
 from .timelines import TIMELINES_FOLDER, read_events
 from .urls import article_url, author_url, category_url, is_slug, slugify, tag_url
@@ -115,7 +116,7 @@ def _read_in_worker(source: str) -> _ReadResult:
 def read_article(config: SiteConfig, source: str) -> _ReadResult:
     """Read one article file; a pure function of the file and the configuration."""
     problems = Problems()
-    text = _decode(config.root / source, source, problems)
+    text = read_source(config.root / source, source, problems)
     if text is None:
         return _ReadResult(None, problems, 1, 1, 1)
     split = _split_front_matter(text, source, problems)
@@ -204,20 +205,6 @@ def _shortened(paragraph: str) -> str:
     """A first paragraph cut to a standfirst's length, at a word."""
     words = paragraph.split()
     return paragraph if len(words) <= SUMMARY_WORDS else " ".join(words[:SUMMARY_WORDS]) + "…"
-
-
-def _decode(path: Path, source: str, problems: Problems) -> str | None:
-    data = path.read_bytes()
-    if b"\x00" in data:
-        problems.error(source, 0, "binary file, not a Markdown article")
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        problems.error(source, line, f"not valid UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8")
-        return None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
 def _split_front_matter(text: str, source: str, problems: Problems) -> tuple[str, str, int] | None:

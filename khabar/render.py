@@ -161,7 +161,9 @@ def _render_range(renderer: Renderer, indexes: range) -> Iterator[RenderedPage]:
             yield renderer.render(page)
         except jinja2.TemplateSyntaxError as error:
             raise BuildFailed(_template_problem(root, error.filename, error.lineno, error.message)) from None
-        except (jinja2.UndefinedError, KeyError, TypeError, AttributeError) as error:
+        except jinja2.TemplateNotFound as error:
+            raise BuildFailed(_template_problem(root, str(root / LAYOUTS_DIR / error.name), 0, "missing template")) from None
+        except (jinja2.TemplateError, KeyError, TypeError, AttributeError) as error:
             filename, line = _template_frame(error)
             raise BuildFailed(_template_problem(root, filename, line, f"while rendering {page.url}: {error}")) from None
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from .config import Localized, SiteConfig, read_texts
 from .fields import FieldReader, YamlMapping, parse_mapping, suggest
 from .problems import Problems
+from .sourcefile import read_source
 
 TIMELINES_FOLDER = "timelines"  # under content/
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -145,7 +146,8 @@ def _read_timeline_files(config: SiteConfig, problems: Problems) -> dict[str, tu
         if path.suffix not in (".yaml", ".yml") or not path.is_file():
             problems.error(relative, 0, "not a timeline: files under content/timelines/ must be YAML (.yaml)")
             continue
-        mapping = parse_mapping(path.read_text(encoding="utf-8"), relative, problems)
+        text = read_source(path, relative, problems)
+        mapping = parse_mapping(text, relative, problems) if text is not None else None
         if mapping is None:
             continue
         files[path.stem] = _read_timeline_file(config, mapping, problems)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ScratchSite
+from conftest import ScratchSite, run_cli
 
 GOOD = "title: خبر\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports"
 
@@ -78,7 +78,7 @@ def test_non_utf8_and_binary_files(scratch: ScratchSite):
     assert_fails_with(
         scratch,
         "content/ar/latin1.md:6: not valid UTF-8 (byte 0xe9); save the file as UTF-8",
-        "content/en/binary.md: binary file, not a Markdown article",
+        "content/en/binary.md: binary file, not text",
     )
 
 
@@ -142,3 +142,26 @@ def test_template_mistakes_name_the_template_line(scratch: ScratchSite):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("layouts/article.html:11: template error: while rendering /ar/2023/09/story/:")
 
+
+
+def test_broken_configuration_files(scratch: ScratchSite):
+    (scratch.root / "site.yaml").write_bytes("title: {ar: موقع}\n".encode() + b"description: caf\xe9\n")
+    assert_fails_with(scratch, "site.yaml:2: not valid UTF-8 (byte 0xe9); save the file as UTF-8")
+    (scratch.root / "site.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    lines = assert_fails_with(scratch)
+    assert lines[0].startswith("site.yaml:1: invalid YAML:")
+
+
+def test_missing_template_is_named(scratch: ScratchSite):
+    scratch.article("ar", "story", GOOD)
+    (scratch.root / "layouts/listing.html").unlink()
+    assert_fails_with(scratch, "layouts/listing.html: template error: missing template")
+
+
+def test_unwritable_output_is_reported_without_traceback(scratch: ScratchSite):
+    scratch.article("ar", "story", GOOD)
+    blocker = scratch.root / "blocker"
+    blocker.write_text("a file where the output's parent folder should be")
+    result = run_cli("build", "--out", str(blocker / "site"), root=scratch.root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: cannot write the site:")
