@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Mapping
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_skeleton
 
 from .config import Language
 from .timelines import EventDate
@@ -52,9 +52,6 @@ class Localizer:
 
     def month(self, year: int, month: int) -> str:
         return self.digits(format_skeleton("yMMMM", dt.date(year, month, 1), locale=self.locale))
-
-    def time(self, moment: dt.datetime) -> str:
-        return self.digits(format_time(moment, "short", locale=self.locale))
 
     def text(self, key: str, **values: Any) -> str:
         """A string from the table, with {placeholders} filled (numbers in the site's digits)."""

@@ -138,7 +138,7 @@ def _article_page(
         description=article.summary,
         alternates=_alternates(config, version_urls),
         switches=_switches(config, article.lang, version_urls),
-        sources=(article.source, *(other.source for other in (*others, *related))),
+        sources=(article.source, *(other.source for other in (*others, *related)), *(story.sources if story else ())),
         article=article,
         translations=others,
         related=related,
@@ -193,7 +193,8 @@ def _listing_pages(
             # Later pages of a listing are not translations of anything; only the first carries hreflang.
             alternates=alternates if on_first_page else (),
             switches=switches,
-            sources=tuple(a.source for a in (*shown, *(slider if on_first_page else ()))),
+            sources=tuple(a.source for a in (*shown, *(slider if on_first_page else ())))
+            + (story.sources if story and on_first_page else ()),
             kind=listing.kind,
             key=listing.key,
             articles=shown,

@@ -124,6 +124,7 @@ class StorySoFar:
     title: str
     url: str
     entries: tuple[EventEntry, ...]
+    sources: tuple[str, ...]  # the timeline file and the articles its entries link to
 
 
 @dataclass(frozen=True)

@@ -93,8 +93,8 @@ class Storyline:
         self.size = size
         self.main = next((t for t in timelines if t.key == main), timelines[0] if timelines else None)
         self._dates = {t.key: [event.date.as_date() for event in t.events] for t in timelines}
-        self.timelines_of: dict[str, list[Timeline]] = {}  # translation key -> the timelines reporting it
-        for timeline in timelines:
+        self.timelines_of: dict[str, list[Timeline]] = {}  # translation key -> the timelines reporting it, main first
+        for timeline in sorted(timelines, key=lambda t: t is not self.main):
             for key in {key for event in timeline.events for key in event.articles}:
                 self.timelines_of.setdefault(key, []).append(timeline)
 
@@ -106,19 +106,18 @@ class Storyline:
         timeline = timelines[0]
         position = bisect.bisect_right(self._dates[timeline.key], article.date.date())
         start = max(0, min(position - (self.size + 1) // 2, len(timeline.events) - self.size))
-        return StorySoFar(
-            timeline.title(article.lang),
-            urls.timeline_url(article.lang, timeline.key),
-            tuple(event_entry(e, article.lang, self.translations, article.translation_key)
-                  for e in timeline.events[start:start + self.size]),
-        )
+        entries = tuple(event_entry(e, article.lang, self.translations, article.translation_key)
+                        for e in timeline.events[start:start + self.size])
+        return StorySoFar(timeline.title(article.lang), urls.timeline_url(article.lang, timeline.key), entries,
+                          _sources(timeline, entries))
 
     def latest(self, lang: str) -> StorySoFar | None:
         """The newest events of the site's main timeline, for the home page."""
         if self.main is None or not self.main.events or self.size == 0:
             return None
-        return StorySoFar(
-            self.main.title(lang),
-            urls.timeline_url(lang, self.main.key),
-            tuple(event_entry(e, lang, self.translations) for e in self.main.events[-self.size:]),
-        )
+        entries = tuple(event_entry(e, lang, self.translations) for e in self.main.events[-self.size:])
+        return StorySoFar(self.main.title(lang), urls.timeline_url(lang, self.main.key), entries, _sources(self.main, entries))
+
+
+def _sources(timeline: Timeline, entries: tuple[EventEntry, ...]) -> tuple[str, ...]:
+    return (timeline.source, *sorted({article.source for entry in entries for article in entry.articles}))

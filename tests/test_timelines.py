@@ -67,6 +67,9 @@ def test_story_so_far_on_articles_and_home(demo: BuiltSite):
     assert home.select_one(".story-more a")["href"] == "/ar/timelines/visit/"
     assert home.select(".event-date")[-1]["datetime"] == "2023-09-17"
     assert not demo.page("/ar/2023/09/world-press-summit/").select("aside.story")
+    # On two timelines, an article shows the site's main one; on another only, that one.
+    assert demo.page("/ar/2023/09/vostochny-summit/").select_one(".story-more a")["href"] == "/ar/timelines/visit/"
+    assert demo.page("/en/2023/09/western-concerns/").select_one(".story-more a")["href"] == "/en/timelines/arms/"
 
 
 def test_event_dates_parse_to_their_precision():

@@ -61,3 +61,22 @@ def test_arabic_plural_forms_and_digits():
     assert indic.plural("reading_time", 5) == "٥ دقائق"
     assert indic.date(dt.date(2023, 9, 13)) == "١٣ سبتمبر ٢٠٢٣"
     assert localizer.language_name("en") == "الإنجليزية"
+
+
+def test_each_rendered_page_lists_its_inputs():
+    from conftest import PROJECT
+    from khabar.assets import collect_assets
+    from khabar.pipeline import load_site
+    from khabar.render import Renderer
+
+    site, _ = load_site(PROJECT)
+    renderer = Renderer(site, collect_assets(PROJECT))
+    page = next(p for p in site.pages if p.url == "/en/2023/09/vostochny-summit/")
+    rendered = renderer.render(page)
+    assert rendered.path == "en/2023/09/vostochny-summit/index.html"
+    assert rendered.inputs[:2] == ("content/en/vostochny-summit.md", "content/ar/vostochny-summit.md")
+    assert {"layouts/article.html", "layouts/base.html", "layouts/_macros.html"} <= set(rendered.inputs)
+    assert {"site.yaml", "layouts/strings/ar.yaml", "layouts/strings/en.yaml"} <= set(rendered.inputs)
+    related_sources = {f"content/en/{other.slug}.md" for other in page.related}
+    assert related_sources <= set(rendered.inputs)
+    assert "content/timelines/visit.yaml" in rendered.inputs  # its "story so far" block
