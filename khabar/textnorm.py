@@ -15,9 +15,10 @@ from functools import lru_cache
 _TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _TATWEEL = "\u0640"
 _LETTER_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-# A word is a run of Arabic letters and marks (tashkeel is not \w), or a run of other word characters,
-# so that "وTu-95MS" gives و, Tu and 95MS. Numbers are dropped by stem().
-_WORD = re.compile(r"[\u0610-\u061a\u0620-\u065f\u066e-\u06d3\u06d5-\u06ff]+|[^\W\u0600-\u06ff]+")
+# A word is a run of Arabic letters and marks (tashkeel is not \w), or a run of Latin (or Cyrillic) letters and
+# digits, so that "وTu-95MS" gives و, Tu and 95MS. Numbers are dropped by stem(). Explicit ranges scan
+# about twice as fast as \w.
+_WORD = re.compile(r"[\u0610-\u061a\u0620-\u065f\u066e-\u06d3\u06d5-\u06ff]+|[A-Za-z0-9\u00c0-\u024f\u0400-\u04ff]+")
 
 # Longest first, so وال is tried before و.
 _ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و")
