@@ -10,7 +10,6 @@ import multiprocessing
 import os
 import traceback
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import quote, urlsplit
@@ -74,14 +73,19 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.links = Links(site.config.base_url, assets)
-        self._templates_used: dict[str, tuple[str, ...]] = {}
         self.localizers = {
             language.code: Localizer(language, site.config.strings[language.code]) for language in site.config.languages
         }
-
-    @cached_property
-    def _configuration_inputs(self) -> tuple[str, ...]:
-        return (CONFIG_FILE, *(f"{STRINGS_DIR}/{code}.yaml" for code in self.site.config.language_codes))
+        self._templates_used: dict[str, tuple[str, ...]] = {}
+        self._configuration_inputs = (CONFIG_FILE, *(f"{STRINGS_DIR}/{code}.yaml" for code in site.config.language_codes))
+        # What every template sees besides its page and its language.
+        self._shared_context = {
+            "site": site,
+            "languages": {language.code: language for language in site.config.languages},
+            "home_urls": {code: home_url(code) for code in site.config.language_codes},
+            "localizers": self.localizers,
+            "link": self.links,
+        }
 
     def templates_used(self, name: str) -> tuple[str, ...]:
         """The template and everything it extends, includes or imports, as project paths."""
@@ -105,14 +109,10 @@ class Renderer:
         localizer = self.localizers[page.lang]
         html = self.environment.get_template(page.template).render(
             page=page,
-            site=self.site,
             language=localizer.language,
-            languages={language.code: language for language in self.site.config.languages},
             navigation=self.site.navigation[page.lang],
-            home_urls={code: home_url(code) for code in self.site.config.language_codes},
             t=localizer,
-            localizers=self.localizers,
-            link=self.links,
+            **self._shared_context,
         )
         inputs = (*page.sources, *self.templates_used(page.template), *self._configuration_inputs)
         return RenderedPage(output_path(page.url), html.encode("utf-8"), inputs)
