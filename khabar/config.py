@@ -15,6 +15,7 @@ from .problems import BuildFailed, Problems
 from .sourcefile import read_source
 
 CONFIG_FILE = "site.yaml"
+CONTENT_DIR = "content"
 ASSETS_DIR = "assets"
 STRINGS_DIR = "layouts/strings"
 PERMALINK_TOKENS = {"lang", "yyyy", "mm", "dd", "slug"}
@@ -99,9 +100,6 @@ class SiteConfig:
     def language_codes(self) -> list[str]:
         return [language.code for language in self.languages]
 
-    def language(self, code: str) -> Language:
-        return next(language for language in self.languages if language.code == code)
-
     def with_base_url(self, base_url: str) -> SiteConfig:
         return replace(self, base_url=normalise_base_url(base_url))
 
@@ -162,8 +160,8 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
     for key, author_map in _entries(fields, "authors"):
         author_fields = FieldReader(author_map, problems, f"author '{key}'")
         author_fields.reject_unknown(["name", "bio", "photo"])
-        name = _localized(author_fields, "name", codes, required=True)
-        bio = _localized(author_fields, "bio", codes)
+        name = read_localized(author_fields, "name", codes, required=True)
+        bio = read_localized(author_fields, "bio", codes)
         photo = author_fields.string("photo")
         if photo and not (root / ASSETS_DIR / photo).is_file():
             author_fields.error("photo", f"photo '{photo}' not found under {ASSETS_DIR}/")
@@ -172,12 +170,12 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
 
     categories = {}
     for key, category_map in _entries(fields, "categories"):
-        label = _localized(FieldReader(category_map, problems, f"category '{key}'"), "label", codes, required=True)
+        label = read_localized(FieldReader(category_map, problems, f"category '{key}'"), "label", codes, required=True)
         if label:
             categories[key] = Category(key, label)
 
-    title = _localized(fields, "title", codes, required=True)
-    description = _localized(fields, "description", codes) or Localized({default: ""}, default)
+    title = read_localized(fields, "title", codes, required=True)
+    description = read_localized(fields, "description", codes) or Localized({default: ""}, default)
     strings = _load_strings(root, codes, problems)
     if title is None:
         return None
@@ -257,8 +255,8 @@ def _entries(fields: FieldReader, key: str, required: bool = False) -> list[tupl
     return entries
 
 
-def _localized(fields: FieldReader, key: str, languages: list[str], required: bool = False) -> Localized | None:
-    """A site-wide text: it must be given in the default language."""
+def read_localized(fields: FieldReader, key: str, languages: list[str], required: bool = False) -> Localized | None:
+    """A text every language falls back on, so it must be given in the default language."""
     texts = read_texts(fields, key, languages, required=required)
     if texts is None:
         return None

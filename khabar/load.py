@@ -7,7 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import ASSETS_DIR, SiteConfig
+from .config import ASSETS_DIR, CONTENT_DIR, SiteConfig
 from .content import Article, Image, Tag
 from .fields import FieldReader, parse_mapping, suggest
 from .markdown import render_markdown
@@ -17,7 +17,6 @@ from .textnorm import terms
 from .timelines import TIMELINES_FOLDER, read_events
 from .urls import article_url, author_url, category_url, is_slug, slugify, tag_url
 
-CONTENT_DIR = "content"
 FRONT_MATTER_FENCE = "---"
 FRONT_MATTER_KEYS = [
     "title", "date", "updated", "author", "category", "tags", "slider", "draft", "image", "image_alt",
@@ -172,8 +171,9 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     lines = (mapping.line_of("slug"), mapping.line_of("translation_key"), mapping.line_of("related"))
     if problems or title is None or date is None:
         return _ReadResult(None, problems, *lines)
+    # A summary of the editor's own adds words; one cut from the first paragraph would count it twice.
+    counts = terms(f"{title}\n{summary or ''}\n{rendered.text}")
     summary = summary or _shortened(rendered.first_paragraph)
-    counts = terms(f"{title}\n{summary}\n{rendered.text}")
     article = Article(
         source=source,
         lang=lang,

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from .config import load_config
+from .config import CONTENT_DIR, load_config
 from .fields import suggest
-from .load import CONTENT_DIR
 from .problems import BuildFailed, Problems
 from .urls import is_slug, slugify
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .config import Localized, SiteConfig, read_texts
+from .config import CONFIG_FILE, CONTENT_DIR, Localized, SiteConfig, read_localized, read_texts
 from .fields import FieldReader, YamlMapping, parse_mapping, suggest
 from .problems import Problems
 from .sourcefile import read_source
@@ -120,7 +120,7 @@ def load_timelines(
     events_by_timeline: dict[str, list[Event]] = {key: list(events) for key, (_, _, events, _) in files.items()}
     default = config.default_timeline or (next(iter(files)) if len(files) == 1 else None)
     if config.default_timeline and config.default_timeline not in files:
-        problems.error("site.yaml", 0, f"default_timeline '{default}' has no file content/{TIMELINES_FOLDER}/{default}.yaml")
+        problems.error(CONFIG_FILE, 0, f"default_timeline '{default}' has no file {CONTENT_DIR}/{TIMELINES_FOLDER}/{default}.yaml")
     for event in article_events:
         key = event.timeline or default
         if key is None:
@@ -137,7 +137,7 @@ def load_timelines(
 
 
 def _read_timeline_files(config: SiteConfig, problems: Problems) -> dict[str, tuple[Localized, Localized | None, list[Event], str]]:
-    folder = config.root / "content" / TIMELINES_FOLDER
+    folder = config.root / CONTENT_DIR / TIMELINES_FOLDER
     files = {}
     for path in sorted(folder.iterdir()) if folder.is_dir() else ():
         relative = path.relative_to(config.root).as_posix()
@@ -158,14 +158,10 @@ def _read_timeline_file(config: SiteConfig, mapping: YamlMapping, problems: Prob
     fields = FieldReader(mapping, problems)
     fields.reject_unknown(["title", "intro", "events"])
     languages = config.language_codes
-    title_texts = read_texts(fields, "title", languages, required=True) or {languages[0]: Path(mapping.path).stem}
-    intro_texts = read_texts(fields, "intro", languages)
-    for name, texts in (("title", title_texts), ("intro", intro_texts)):
-        if texts and languages[0] not in texts:
-            fields.error(name, f"'{name}' needs a text in the default language '{languages[0]}'")
+    # Without a usable title the file's name stands in, so that its other problems still get reported.
+    title = read_localized(fields, "title", languages, required=True) or Localized({languages[0]: Path(mapping.path).stem}, languages[0])
+    intro = read_localized(fields, "intro", languages)
     events = read_events(fields, languages, own_language=None, own_article=None)
-    title = Localized(title_texts, languages[0])
-    intro = Localized(intro_texts, languages[0]) if intro_texts else None
     return title, intro, events, mapping.path
 
 
@@ -178,10 +174,8 @@ def _merge_translations(events: list[Event]) -> list[Event]:
         if first is None:
             merged[identity] = event
             continue
-        merged[identity] = Event(
-            first.timeline, first.date, {**event.title, **first.title},
-            {**(event.text or {}), **(first.text or {})} or None, first.articles, first.source, first.line, True,
-        )
+        merged[identity] = replace(first, title={**event.title, **first.title},
+                                   text={**(event.text or {}), **(first.text or {})} or None)
     return sorted(merged.values(), key=lambda event: (event.date, event.source, event.line))
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .assets import Asset
-from .config import ASSETS_DIR
+from .config import ASSETS_DIR, CONTENT_DIR
 from .render import LAYOUTS_DIR, RenderedPage
 
 
@@ -63,7 +63,7 @@ def staged_output(root: Path, out: Path) -> Iterator[PageWriter]:
 
 def _refuse_dangerous_output(root: Path, out: Path) -> None:
     """The output folder is deleted and replaced, so it must never be the project or above it."""
-    sources = [root / name for name in ("content", LAYOUTS_DIR, ASSETS_DIR)]
+    sources = [root / name for name in (CONTENT_DIR, LAYOUTS_DIR, ASSETS_DIR)]
     inside_sources = any(out == source or source in out.parents for source in sources)
     if out == root or out in root.parents or out == Path.home() or inside_sources:
         raise ValueError(f"refusing to replace {out}: choose an output folder such as _site/")
