@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from khabar.pipeline import build as build_site, check as check_site
+from khabar.pipeline import BuildOptions, build as build_site, check as check_site
 from khabar.problems import BuildFailed, Problem
 from khabar.scaffold import new_article
 
@@ -25,10 +26,10 @@ def _report(errors: list[Problem], warnings: list[Problem] | tuple[Problem, ...]
         click.echo(f"{len(errors)} problem(s) found; nothing was written.", err=True)
 
 
-def _run_build(root: Path, out: Path, drafts: bool, base_url: str | None) -> bool:
+def _run_build(root: Path, out: Path, options: BuildOptions) -> bool:
     started = time.perf_counter()
     try:
-        report = build_site(root, out, include_drafts=drafts, base_url=base_url)
+        report = build_site(root, out, options)
     except BuildFailed as failure:
         _report(failure.problems.errors, failure.problems.warnings)
         return False
@@ -53,14 +54,31 @@ def cli(context: click.Context, root: Path) -> None:
     context.obj = root.resolve()
 
 
+class _Moment(click.ParamType):
+    """An ISO 8601 date and time; without an offset it is UTC."""
+
+    name = "datetime"
+
+    def convert(self, value: object, parameter: click.Parameter | None, context: click.Context | None) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            moment = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 date and time such as 2023-09-14T12:00:00+03:00", parameter, context)
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
 @cli.command()
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder [default: <root>/_site].")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--base-url", default=None, help="The address the site is served from, e.g. https://example.org/summit/.")
+@click.option("--now", type=_Moment(), default=None,
+              help="The build time (ISO 8601), for the news sitemap and feeds [default: SOURCE_DATE_EPOCH, else the clock].")
 @click.pass_obj
-def build(root: Path, out: Path | None, drafts: bool, base_url: str | None) -> None:
+def build(root: Path, out: Path | None, drafts: bool, base_url: str | None, now: dt.datetime | None) -> None:
     """Build the site into a folder, replacing it only if the build succeeds."""
-    if not _run_build(root, out or root / "_site", drafts, base_url):
+    if not _run_build(root, out or root / "_site", BuildOptions(drafts, base_url, now)):
         sys.exit(1)
 
 
@@ -100,12 +118,12 @@ def serve(root: Path, port: int, out: Path | None, drafts: bool) -> None:
     from livereload import Server
 
     out = out or root / "_site"
-    base_url = f"http://127.0.0.1:{port}/"
-    if not _run_build(root, out, drafts, base_url) and not out.is_dir():
+    options = BuildOptions(include_drafts=drafts, base_url=f"http://127.0.0.1:{port}/")
+    if not _run_build(root, out, options) and not out.is_dir():
         sys.exit(1)
     server = Server()
     for watched in ("site.yaml", "content", "layouts", "assets"):
-        server.watch(str(root / watched), lambda: _run_build(root, out, drafts, base_url))
+        server.watch(str(root / watched), lambda: _run_build(root, out, options))
     server.serve(root=str(out), host="127.0.0.1", port=port, open_url_delay=None)
 
 

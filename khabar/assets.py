@@ -1,29 +1,81 @@
-"""The files under assets/, each with a content hash so browsers may cache them for good."""
+"""The files under assets/, published under names that carry a hash of their content.
+
+A fingerprinted name changes whenever the file does, so hosts may tell browsers
+to cache assets for a year. Stylesheets name fonts and pictures through url(),
+so those links are rewritten to the fingerprinted names before the stylesheet
+itself is hashed.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import ASSETS_DIR
+from .output import Output
+
+_CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
+MEDIA_TYPES = {
+    ".css": "text/css", ".js": "text/javascript", ".mjs": "text/javascript", ".woff2": "font/woff2",
+    ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+    ".webp": "image/webp", ".txt": "text/plain", ".ico": "image/x-icon",
+}
 
 
 @dataclass(frozen=True)
 class Asset:
     relative: str  # "css/site.css", under assets/
-    digest: str  # a short content hash, appended to links as ?v=…
+    published: str  # "css/site.5f0c2a91d3.css": the name it is published under
+    content: bytes
+
+    @property
+    def source_url(self) -> str:
+        return f"/{ASSETS_DIR}/{self.relative}"
 
     @property
     def url(self) -> str:
-        return f"/{ASSETS_DIR}/{self.relative}"
+        return f"/{ASSETS_DIR}/{self.published}"
+
+    def output(self) -> Output:
+        suffix = posixpath.splitext(self.relative)[1].lower()
+        media_type = MEDIA_TYPES.get(suffix, "application/octet-stream")
+        return Output(f"{ASSETS_DIR}/{self.published}", media_type, self.content, (f"{ASSETS_DIR}/{self.relative}",))
 
 
 def collect_assets(root: Path) -> dict[str, Asset]:
+    """Every file under assets/ by its path there; stylesheets last, so the files they name are already hashed."""
     folder = root / ASSETS_DIR
-    assets = {}
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-        if path.is_file() and not path.name.startswith("."):
-            relative = path.relative_to(folder).as_posix()
-            assets[relative] = Asset(relative, hashlib.sha256(path.read_bytes()).hexdigest()[:10])
+    files = sorted(
+        (path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file() and not path.name.startswith(".")),
+        key=lambda relative: (relative.endswith(".css"), relative),
+    ) if folder.is_dir() else []
+    assets: dict[str, Asset] = {}
+    for relative in files:
+        content = (folder / relative).read_bytes()
+        if relative.endswith(".css"):
+            content = _point_at_fingerprints(relative, content, assets)
+        assets[relative] = Asset(relative, _fingerprinted(relative, content), content)
     return assets
+
+
+def _fingerprinted(relative: str, content: bytes) -> str:
+    stem, suffix = posixpath.splitext(relative)
+    return f"{stem}.{hashlib.sha256(content).hexdigest()[:10]}{suffix}"
+
+
+def _point_at_fingerprints(relative: str, content: bytes, assets: dict[str, Asset]) -> bytes:
+    folder = posixpath.dirname(relative)
+
+    def fingerprinted(match: re.Match[str]) -> str:
+        target = match.group(2)
+        named = posixpath.normpath(posixpath.join(folder, target))
+        if "://" in target or target.startswith(("data:", "/", "#")) or named not in assets:
+            return match.group(0)
+        published = posixpath.relpath(assets[named].published, folder or ".")
+        return f'url("{published}")'
+
+    # surrogateescape: a stray byte in a stylesheet passes through untouched rather than failing the build.
+    return _CSS_URL.sub(fingerprinted, content.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -22,6 +23,7 @@ class Site:
     articles: dict[str, list[Article]]  # per language, newest first
     navigation: dict[str, list[NavLink]]  # per language: the categories that have articles, and the timelines
     pages: list[Page] = field(repr=False)
+    built_at: dt.datetime  # the moment the build stands at (time-zone aware)
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class _Listing:
     image: str | None = None
 
 
-def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Timeline, ...] = ()) -> Site:
+def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Timeline, ...], built_at: dt.datetime) -> Site:
     """The whole site model: articles per language, translations, listings, timelines and every page."""
     by_language: dict[str, list[Article]] = {code: [] for code in config.language_codes}
     for article in sorted(articles, key=lambda a: a.sort_key, reverse=True):
@@ -70,7 +72,7 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
         if timelines:
             links.append(NavLink(config.strings[lang]["timelines"], urls.timelines_url(lang)))
         navigation[lang] = links
-    return Site(config, by_language, navigation, pages)
+    return Site(config, by_language, navigation, pages, built_at)
 
 
 def _timeline_pages(config: SiteConfig, timelines: tuple[Timeline, ...], translations: dict[str, dict[str, Article]]) -> list[Page]:

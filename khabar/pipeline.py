@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .assets import collect_assets
 from .config import SiteConfig, load_config
+from .links import Links
 from .load import load_articles
 from .model import Site, build_site
 from .problems import BuildFailed, Problem, Problems
-from .timelines import load_timelines
 from .render import render_pages
+from .timelines import load_timelines
 from .write import staged_output
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    include_drafts: bool = False
+    base_url: str | None = None  # overrides site.yaml's, e.g. for a preview under another address
+    now: dt.datetime | None = None  # the build time; None: SOURCE_DATE_EPOCH if set, else the clock
 
 
 @dataclass(frozen=True)
@@ -22,26 +32,44 @@ class BuildReport:
     warnings: tuple[Problem, ...]
 
 
-def load_site(root: Path, *, include_drafts: bool = False, base_url: str | None = None) -> tuple[Site, Problems]:
+def build_time(now: dt.datetime | None) -> dt.datetime:
+    """The moment the build stands at: given, else SOURCE_DATE_EPOCH (reproducible builds), else now."""
+    if now is not None:
+        return now if now.tzinfo else now.replace(tzinfo=dt.timezone.utc)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            problems = Problems()
+            problems.error("SOURCE_DATE_EPOCH", 0, f"not a number of seconds since 1970: {epoch!r}")
+            raise BuildFailed(problems) from None
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site, Problems]:
     """Read and validate every source into the site model; raise BuildFailed listing all errors."""
     config: SiteConfig = load_config(root)
-    if base_url:
-        config = config.with_base_url(base_url)
+    if options.base_url:
+        config = config.with_base_url(options.base_url)
+    built_at = build_time(options.now)
     problems = Problems()
-    articles = load_articles(config, problems, include_drafts=include_drafts)
+    articles = load_articles(config, problems, include_drafts=options.include_drafts)
     events = [event for article in articles for event in article.timeline_events]
     timelines = load_timelines(config, events, {article.translation_key for article in articles}, problems)
     if problems:
         raise BuildFailed(problems)
-    return build_site(config, articles, timelines), problems
+    return build_site(config, articles, timelines, built_at), problems
 
 
-def build(root: Path, out: Path, *, include_drafts: bool = False, base_url: str | None = None) -> BuildReport:
-    site, problems = load_site(root, include_drafts=include_drafts, base_url=base_url)
+def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> BuildReport:
+    site, problems = load_site(root, options)
     assets = collect_assets(root)
+    links = Links(site.config.base_url, assets)
     with staged_output(root, out) as write:
-        pages = render_pages(site, assets, write)
-        write.copy_assets(root, assets)
+        pages = render_pages(site, links, write)
+        for asset in assets.values():
+            write(asset.output())
     articles = sum(len(articles) for articles in site.articles.values())
     return BuildReport(pages, articles, tuple(problems.warnings))
 
@@ -49,7 +77,7 @@ def build(root: Path, out: Path, *, include_drafts: bool = False, base_url: str 
 def check(root: Path) -> Problems:
     """Validate configuration and every article, drafts included, without writing anything."""
     try:
-        _, problems = load_site(root, include_drafts=True)
+        _, problems = load_site(root, BuildOptions(include_drafts=True))
     except BuildFailed as failure:
         return failure.problems
     return problems

@@ -9,18 +9,17 @@ from __future__ import annotations
 import multiprocessing
 import os
 import traceback
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
-from urllib.parse import quote, urlsplit
 
 import jinja2
 from jinja2 import meta
 
-from .assets import Asset
 from .config import CONFIG_FILE, STRINGS_DIR
+from .links import Links
 from .localize import Localizer
 from .model import Site
+from .output import HTML, Output
 from .pages import Page
 from .problems import BuildFailed, Problems
 from .urls import home_url, output_path
@@ -28,42 +27,8 @@ from .urls import home_url, output_path
 LAYOUTS_DIR = "layouts"
 
 
-@dataclass(frozen=True)
-class RenderedPage:
-    path: str  # relative to the output folder
-    content: bytes
-    inputs: tuple[str, ...]  # every source, template and configuration file the page was made from
-
-
-class Links:
-    """Turns site-relative URLs into what a link needs: the base path added, and percent-encoded."""
-
-    def __init__(self, base_url: str, assets: dict[str, Asset]):
-        parts = urlsplit(base_url)
-        self.origin = f"{parts.scheme}://{parts.netloc}"
-        self.prefix = parts.path.rstrip("/")
-        self.assets = assets
-        self._encoded: dict[str, str] = {}
-
-    def href(self, url: str) -> str:
-        # Pages link to the same few thousand addresses over and over; encode each once.
-        encoded = self._encoded.get(url)
-        if encoded is None:
-            encoded = url if url.startswith(("https://", "http://")) else quote(self.prefix + url, safe="/#?=&%:~")
-            self._encoded[url] = encoded
-        return encoded
-
-    def absolute(self, url: str) -> str:
-        return url if url.startswith(("https://", "http://")) else self.origin + self.href(url)
-
-    def asset(self, relative: str) -> str:
-        """A cache-busting link to a file under assets/."""
-        asset = self.assets[relative]
-        return f"{self.href(asset.url)}?v={asset.digest}"
-
-
 class Renderer:
-    def __init__(self, site: Site, assets: dict[str, Asset]):
+    def __init__(self, site: Site, links: Links):
         self.site = site
         self.environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(site.config.root / LAYOUTS_DIR),
@@ -72,7 +37,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.links = Links(site.config.base_url, assets)
+        self.links = links
         self.localizers = {
             language.code: Localizer(language, site.config.strings[language.code]) for language in site.config.languages
         }
@@ -105,7 +70,7 @@ class Renderer:
             pending.extend(t for t in meta.find_referenced_templates(self.environment.parse(source)) if t)
         return tuple(f"{LAYOUTS_DIR}/{t}" for t in sorted(seen))
 
-    def render(self, page: Page) -> RenderedPage:
+    def render(self, page: Page) -> Output:
         localizer = self.localizers[page.lang]
         html = self.environment.get_template(page.template).render(
             page=page,
@@ -115,7 +80,7 @@ class Renderer:
             **self._shared_context,
         )
         inputs = (*page.sources, *self.templates_used(page.template), *self._configuration_inputs)
-        return RenderedPage(output_path(page.url), html.encode("utf-8"), inputs)
+        return Output(output_path(page.url), HTML, html.encode("utf-8"), inputs)
 
 
 # Below this many pages, starting worker processes costs more than it saves.
@@ -123,13 +88,13 @@ PARALLEL_THRESHOLD = 500
 PAGES_PER_TASK = 200
 
 _worker_renderer: Renderer | None = None
-_worker_sink: Callable[[RenderedPage], None] | None = None
+_worker_sink: Callable[[Output], None] | None = None
 
 
-def render_pages(site: Site, assets: dict[str, Asset], sink: Callable[[RenderedPage], None]) -> int:
+def render_pages(site: Site, links: Links, sink: Callable[[Output], None]) -> int:
     """Render every page and hand each to `sink` (the writer); on several cores when there are many pages."""
     global _worker_renderer, _worker_sink
-    renderer = Renderer(site, assets)
+    renderer = Renderer(site, links)
     workers = os.cpu_count() or 1
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if len(site.pages) < PARALLEL_THRESHOLD or workers < 2 or not can_fork:
@@ -152,7 +117,7 @@ def _render_in_worker(indexes: range) -> int:
     return len(indexes)
 
 
-def _render_range(renderer: Renderer, indexes: range) -> Iterator[RenderedPage]:
+def _render_range(renderer: Renderer, indexes: range) -> Iterator[Output]:
     """Render some pages; template mistakes become Problems naming the template line."""
     root = renderer.site.config.root
     for index in indexes:

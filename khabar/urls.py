@@ -56,15 +56,27 @@ def timeline_url(lang: str, key: str) -> str:
     return f"/{lang}/timelines/{key}/"
 
 
+def search_url(lang: str) -> str:
+    return f"/{lang}/search/"
+
+
+def feed_url(page_url: str) -> str:
+    """The Atom feed of a listing or timeline page: beside it, as feed.xml."""
+    return f"{page_url}feed.xml"
+
+
 def paginated_url(first_page_url: str, number: int) -> str:
     return first_page_url if number == 1 else f"{first_page_url}page/{number}/"
 
 
 ROOT_URL = "/"
 NOT_FOUND_URL = "/404.html"
+ROBOTS_URL = "/robots.txt"
+SITEMAP_INDEX_URL = "/sitemap.xml"
 
 
 def output_path(url: str) -> str:
-    """The file a URL is served from: pretty URLs are folders with an index.html."""
+    """The file a URL is served from: a file name as it is ("/ar/feed.xml"), a pretty URL as a folder's index.html."""
     relative = url.lstrip("/")
-    return relative if relative.endswith(".html") else relative + "index.html"
+    is_file = "." in relative.rpartition("/")[2]
+    return relative if is_file else relative + "index.html"

@@ -1,4 +1,4 @@
-"""Stage 4: the rendered pages and the assets into the output folder, all or nothing.
+"""Stage 4: every output into the output folder, all or nothing.
 
 Everything is written to a staging folder beside the output and swapped in only
 once the whole site is there, so a failed build leaves the last good site. Pages
@@ -14,33 +14,25 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .assets import Asset
 from .config import ASSETS_DIR, CONTENT_DIR
-from .render import LAYOUTS_DIR, RenderedPage
+from .output import Output
+from .render import LAYOUTS_DIR
 
 
-class PageWriter:
-    """Writes rendered pages under one folder; small enough to be inherited by forked render workers."""
+class OutputWriter:
+    """Writes outputs under one folder; small enough to be inherited by forked render workers."""
 
     def __init__(self, folder: Path):
         self.folder = folder
 
-    def __call__(self, page: RenderedPage) -> None:
-        target = self.folder / page.path
+    def __call__(self, output: Output) -> None:
+        target = self.folder / output.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(page.content)
-
-    def copy_assets(self, root: Path, assets: dict[str, Asset]) -> None:
-        for asset in assets.values():
-            target = self.folder / ASSETS_DIR / asset.relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / ASSETS_DIR / asset.relative, target)
-        # Static hosts such as GitHub Pages would otherwise run Jekyll over the site.
-        (self.folder / ".nojekyll").write_bytes(b"")
+        target.write_bytes(output.content)
 
 
 @contextmanager
-def staged_output(root: Path, out: Path) -> Iterator[PageWriter]:
+def staged_output(root: Path, out: Path) -> Iterator[OutputWriter]:
     """A writer into a staging folder beside `out` that replaces `out` only if the block succeeds."""
     out = out.resolve()
     _refuse_dangerous_output(root.resolve(), out)
@@ -50,8 +42,10 @@ def staged_output(root: Path, out: Path) -> Iterator[PageWriter]:
         if leftover.exists():
             shutil.rmtree(leftover)
     staging.mkdir(parents=True)
+    # Static hosts such as GitHub Pages would otherwise run Jekyll over the site.
+    (staging / ".nojekyll").write_bytes(b"")
     try:
-        yield PageWriter(staging)
+        yield OutputWriter(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

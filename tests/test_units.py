@@ -26,6 +26,7 @@ def test_slugify_keeps_arabic_letters_and_drops_marks_and_tatweel():
 def test_urls_become_folders_with_an_index():
     assert output_path("/ar/2023/09/x/") == "ar/2023/09/x/index.html"
     assert output_path("/404.html") == "404.html"
+    assert output_path("/ar/feed.xml") == "ar/feed.xml" and output_path("/robots.txt") == "robots.txt"
     assert paginated_url("/ar/", 1) == "/ar/" and paginated_url("/ar/", 3) == "/ar/page/3/"
 
 
@@ -67,10 +68,11 @@ def test_each_rendered_page_lists_its_inputs():
     from conftest import PROJECT
     from khabar.assets import collect_assets
     from khabar.pipeline import load_site
+    from khabar.links import Links
     from khabar.render import Renderer
 
     site, _ = load_site(PROJECT)
-    renderer = Renderer(site, collect_assets(PROJECT))
+    renderer = Renderer(site, Links(site.config.base_url, collect_assets(PROJECT)))
     page = next(p for p in site.pages if p.url == "/en/2023/09/vostochny-summit/")
     rendered = renderer.render(page)
     assert rendered.path == "en/2023/09/vostochny-summit/index.html"
