@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Mapping
 from urllib.parse import quote, urlsplit
 
 from .assets import Asset
+
+# A site-relative address in an attribute of HTML the model made (an article body): href="/ar/…", srcset="/a.webp 640w, …".
+_SITE_RELATIVE_ATTRIBUTE = re.compile(r'\b(href|src|srcset)="(/[^"]*)"')
 
 
 class Links:
@@ -36,3 +41,18 @@ class Links:
     def asset(self, relative: str) -> str:
         """The link to a file under assets/ ("css/site.css"), by its fingerprinted name."""
         return self.href(self.assets[relative].url)
+
+    def in_html(self, markup: str, *, absolute: bool = False) -> str:
+        """HTML whose site-relative links are made published ones: prefixed, encoded, and absolute for feeds."""
+        address = self.absolute if absolute else self.href
+
+        def published(match: re.Match[str]) -> str:
+            attribute, value = match.group(1), html.unescape(match.group(2))
+            if attribute == "srcset":
+                candidates = (candidate.strip().split(" ", 1) for candidate in value.split(","))
+                value = ", ".join(" ".join((address(parts[0]), *parts[1:])) for parts in candidates)
+            else:
+                value = address(value)
+            return f'{attribute}="{html.escape(value)}"'
+
+        return _SITE_RELATIVE_ATTRIBUTE.sub(published, markup)
