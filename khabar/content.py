@@ -10,10 +10,30 @@ from .timelines import Event
 
 
 @dataclass(frozen=True)
+class ImageVariant:
+    url: str
+    width: int
+    height: int
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Picture:
+    source: str
+    width: int
+    height: int
+    variants: tuple[ImageVariant, ...]
+
+    def largest(self) -> ImageVariant:
+        return max(self.variants, key=lambda variant: variant.width)
+
+
+@dataclass(frozen=True)
 class Image:
     url: str  # site-relative ("/assets/images/x.jpg") or absolute ("https://…")
     alt: str
     caption: str | None
+    picture: Picture | None = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from . import urls
 from .config import SiteConfig
-from .content import Article
+from .content import Article, Image
 from .pages import (
     Alternate, ArticlePage, LanguageSwitch, ListingKind, ListingPage, NavLink, Page, Pagination, RedirectPage, StorySoFar,
 )
@@ -24,6 +24,7 @@ class Site:
     navigation: dict[str, list[NavLink]]  # per language: the categories that have articles, and the timelines
     pages: list[Page] = field(repr=False)
     built_at: dt.datetime  # the moment the build stands at (time-zone aware)
+    card_image: Image | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import jinja2
 from jinja2 import meta
 
 from .config import CONFIG_FILE, STRINGS_DIR
+from .head import HeadMaker
 from .links import Links
 from .localize import Localizer
 from .model import Site
@@ -41,6 +42,7 @@ class Renderer:
         self.localizers = {
             language.code: Localizer(language, site.config.strings[language.code]) for language in site.config.languages
         }
+        self.heads = HeadMaker(site, links, self.localizers)
         self._templates_used: dict[str, tuple[str, ...]] = {}
         self._configuration_inputs = (CONFIG_FILE, *(f"{STRINGS_DIR}/{code}.yaml" for code in site.config.language_codes))
         # What every template sees besides its page and its language.
@@ -74,6 +76,7 @@ class Renderer:
         localizer = self.localizers[page.lang]
         html = self.environment.get_template(page.template).render(
             page=page,
+            head=self.heads.head(page),
             language=localizer.language,
             navigation=self.site.navigation[page.lang],
             t=localizer,
