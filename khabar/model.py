@@ -12,7 +12,6 @@ from .content import Article, Image
 from .pages import (
     Alternate, ArticlePage, LanguageSwitch, ListingKind, ListingPage, NavLink, Page, Pagination, RedirectPage, StorySoFar,
 )
-from .related import related_by_language
 from .storyline import Storyline, timeline_page, timelines_index_page
 from .timelines import Timeline
 
@@ -41,6 +40,10 @@ class _Listing:
 
 def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Timeline, ...], built_at: dt.datetime) -> Site:
     """The whole site model: articles per language, translations, listings, timelines and every page."""
+    # numpy and scipy are imported only now: they are slow to import, and numpy fails with a traceback
+    # on a malformed SOURCE_DATE_EPOCH, which the build has reported as a problem by the time it gets here.
+    from .related import related_by_language
+
     by_language: dict[str, list[Article]] = {code: [] for code in config.language_codes}
     for article in sorted(articles, key=lambda a: a.sort_key, reverse=True):
         by_language[article.lang].append(article)
