@@ -13,6 +13,7 @@ import click
 from khabar.pipeline import BuildOptions, build as build_site, check as check_site
 from khabar.problems import BuildFailed, Problem
 from khabar.scaffold import new_article
+from khabar.write import UnsafeOutput
 
 ROOT = Path(__file__).resolve().parent
 
@@ -33,7 +34,7 @@ def _run_build(root: Path, out: Path, options: BuildOptions) -> bool:
     except BuildFailed as failure:
         _report(failure.problems.errors, failure.problems.warnings)
         return False
-    except ValueError as error:  # an output folder we refuse to replace
+    except UnsafeOutput as error:
         click.echo(f"error: {error}", err=True)
         return False
     except OSError as error:

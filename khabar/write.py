@@ -19,6 +19,10 @@ from .output import Output
 from .render import LAYOUTS_DIR
 
 
+class UnsafeOutput(Exception):
+    """The output folder named is one the build must not replace."""
+
+
 class OutputWriter:
     """Writes outputs under one folder; small enough to be inherited by forked render workers."""
 
@@ -60,6 +64,6 @@ def _refuse_dangerous_output(root: Path, out: Path) -> None:
     sources = [root / name for name in (CONTENT_DIR, LAYOUTS_DIR, ASSETS_DIR)]
     inside_sources = any(out == source or source in out.parents for source in sources)
     if out == root or out in root.parents or out == Path.home() or inside_sources:
-        raise ValueError(f"refusing to replace {out}: choose an output folder such as _site/")
+        raise UnsafeOutput(f"refusing to replace {out}: choose an output folder such as _site/")
     if out.exists() and not out.is_dir():
-        raise ValueError(f"output {out} exists and is not a folder")
+        raise UnsafeOutput(f"output {out} exists and is not a folder")
