@@ -167,29 +167,6 @@ def test_article_page_has_share_links_back_to_top_and_tables(demo: BuiltSite):
     assert page.select(".article-body table th")[0].get_text() == "Weapon"
 
 
-def test_every_internal_link_points_at_a_built_file(demo: BuiltSite):
-    missing = set()
-    for path in demo.html_files():
-        for element in read_all_links(path):
-            target = url_path(element)
-            if not target.startswith("/"):
-                continue
-            file = demo.out / target.lstrip("/")
-            if not (file.is_file() or (file / "index.html").is_file()):
-                missing.add((path.relative_to(demo.out).as_posix(), target))
-    assert not missing
-
-
-def read_all_links(path: Path) -> list[str]:
-    from conftest import read_html
-
-    page = read_html(path)
-    links = [a["href"] for a in page.select("a[href]") if not a["href"].startswith(("#", "http", "mailto:"))]
-    links += [link["href"] for link in page.select("link[href]") if link["href"].startswith("/")]
-    links += [img["src"] for img in page.select("img[src]")]
-    return links
-
-
 def _url_of(demo: BuiltSite, lang: str, slug: str) -> str:
     matches = list(demo.out.glob(f"{lang}/*/*/{slug}/index.html"))
     assert len(matches) == 1, slug
