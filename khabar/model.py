@@ -92,15 +92,12 @@ def _feeds(
         if listing.kind not in ("home", "category", "author") or not listing.articles:
             continue  # a tag's readers follow the language's feed; a feed per tag would multiply files for little
         t = localizers[listing.lang]
-        site_title = config.title(listing.lang)
         if listing.kind == "home":
-            title, subtitle = site_title, config.description(listing.lang)
-        elif listing.kind == "category":
-            title = t.text("feed_title", name=listing.title, site=site_title)
-            subtitle = t.text("category_feed_subtitle", name=listing.title)
+            title, subtitle = config.title(listing.lang), config.description(listing.lang)
         else:
-            title = t.text("feed_title", name=listing.title, site=site_title)
-            subtitle = listing.description or t.text("author_heading", name=listing.title)
+            title = t.text("feed_title", name=listing.title, site=config.title(listing.lang))
+            subtitle = (t.text("category_feed_subtitle", name=listing.title) if listing.kind == "category"
+                        else listing.description or t.text("author_heading", name=listing.title))
         feeds.append(Feed(urls.feed_url(listing.url), listing.lang, title, subtitle, listing.url,
                           tuple(listing.articles[: config.feed_size]), ()))
     for timeline in timelines:
@@ -244,7 +241,7 @@ def _listing_pages(
     feeds: tuple[FeedLink, ...],
 ) -> list[ListingPage]:
     versions = _listing_versions(config, listing, listing_urls)
-    # The homes' versions for other readers is the root, which leads to the default language.
+    # The homes' version for readers of other languages is the root, which leads to the default language's.
     alternates = _alternates(config, versions, urls.ROOT_URL if listing.kind == "home" else None)
     switches = _switches(config, listing.lang, versions)
     chunks = [listing.articles[start:start + config.per_page] for start in range(0, len(listing.articles), config.per_page)] or [[]]

@@ -22,14 +22,17 @@ LOGO = "images/favicon.svg"
 
 def feed_outputs(site: Site, links: Links) -> list[Output]:
     """One Atom document per feed of the model."""
+    # An article is in its language's feed, its category's, its author's and its timelines': make its HTML once.
+    full_texts: dict[str, str] = {}
     outputs = []
     for feed in site.feeds:
         inputs = (*(article.source for article in feed.articles), *feed.sources, *site.config.files, f"{ASSETS_DIR}/{LOGO}")
-        outputs.append(Output(output_path(feed.url), ATOM, atom_feed(feed, site, links), tuple(dict.fromkeys(inputs))))
+        content = atom_feed(feed, site, links, full_texts)
+        outputs.append(Output(output_path(feed.url), ATOM, content, tuple(dict.fromkeys(inputs))))
     return outputs
 
 
-def atom_feed(feed: Feed, site: Site, links: Links) -> bytes:
+def atom_feed(feed: Feed, site: Site, links: Links, full_texts: dict[str, str]) -> bytes:
     root = ET.Element("feed", {"xmlns": ATOM_NAMESPACE, "xml:lang": feed.lang})
     # A feed is known by its address; an entry by a tag URI that survives a change of permalink pattern or scheme.
     child(root, "id", links.absolute(feed.url))
@@ -47,11 +50,13 @@ def atom_feed(feed: Feed, site: Site, links: Links) -> bytes:
     child(root, "icon", logo)
     child(root, "logo", logo)
     for article in feed.articles:
-        _entry(root, article, links)
+        if article.source not in full_texts:
+            full_texts[article.source] = _full_text(article, links)
+        _entry(root, article, links, full_texts[article.source])
     return document(root)
 
 
-def _entry(root: ET.Element, article: Article, links: Links) -> None:
+def _entry(root: ET.Element, article: Article, links: Links, full_text: str) -> None:
     entry = child(root, "entry")
     child(entry, "id", _entry_id(article, links))
     child(entry, "title", article.title)
@@ -67,7 +72,7 @@ def _entry(root: ET.Element, article: Article, links: Links) -> None:
     for tag in article.tags:
         child(entry, "category", term=tag.slug, label=tag.name)
     child(entry, "summary", article.summary)
-    child(entry, "content", _full_text(article, links), type="html")
+    child(entry, "content", full_text, type="html")
 
 
 def _entry_id(article: Article, links: Links) -> str:
