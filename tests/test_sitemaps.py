@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from lxml import etree
 
-from conftest import PROJECT, BuiltSite, run_cli
+from conftest import PROJECT, BuiltSite, ScratchSite, run_cli
 
 SCHEMAS = PROJECT / "tests" / "schemas"
 SITE = "https://example.org"
@@ -185,3 +185,15 @@ def test_robots_txt_allows_all_and_names_the_sitemaps(demo: BuiltSite, demo_unde
         "https://example.org/microsite/sitemap.xml", "https://example.org/microsite/sitemap-news.xml"]
     sub_path_index = etree.parse(str(demo_under_sub_path.out / "sitemap.xml")).getroot()
     assert all(loc.text.startswith("https://example.org/microsite/sitemap-") for loc in sub_path_index.iter(f"{SITEMAP}loc"))
+
+
+def test_a_page_without_a_default_language_version_is_its_own_x_default(scratch: ScratchSite):
+    scratch.article("en", "only-english", "title: Only in English\ndate: 2023-09-13")
+    assert scratch.build().returncode == 0
+    page = scratch.built().page("/en/2023/09/only-english/")
+    own = f"{SITE}/en/2023/09/only-english/"
+    assert [(link["hreflang"], link["href"]) for link in page.select('link[rel="alternate"][hreflang]')] == [
+        ("en", own), ("x-default", own)]
+    sitemap = valid(URLSET_SCHEMA, scratch.out / "sitemap-en.xml")
+    entry = next(url for url in sitemap.iterfind(f"{SITEMAP}url") if url.findtext(f"{SITEMAP}loc") == own)
+    assert alternates_of(entry) == {"en": "/en/2023/09/only-english/", "x-default": "/en/2023/09/only-english/"}
