@@ -83,6 +83,7 @@ class SiteConfig:
     permalink: str
     per_page: int
     slider_size: int
+    feed_size: int  # entries in each Atom feed, newest first
     words_per_minute: int
     allow_html: bool
     authors: Mapping[str, Author]
@@ -99,6 +100,11 @@ class SiteConfig:
     @property
     def language_codes(self) -> list[str]:
         return [language.code for language in self.languages]
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The project files every page and feed is made with: site.yaml and the string tables."""
+        return (CONFIG_FILE, *(f"{STRINGS_DIR}/{code}.yaml" for code in self.language_codes))
 
     def with_base_url(self, base_url: str) -> SiteConfig:
         return replace(self, base_url=normalise_base_url(base_url))
@@ -129,7 +135,7 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
     fields = FieldReader(mapping, problems)
     fields.reject_unknown([
         "title", "description", "base_url", "timezone", "default_language", "languages", "permalink",
-        "per_page", "slider_size", "words_per_minute", "allow_html", "authors", "categories",
+        "per_page", "slider_size", "feed_size", "words_per_minute", "allow_html", "authors", "categories",
         "default_timeline", "timeline_preview", "related",
     ])
     languages = _read_languages(fields, problems)
@@ -189,6 +195,7 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
         permalink=permalink,
         per_page=fields.integer("per_page", 10),
         slider_size=fields.integer("slider_size", 5),
+        feed_size=fields.integer("feed_size", 20),
         words_per_minute=fields.integer("words_per_minute", 200),
         allow_html=fields.boolean("allow_html", False),
         authors=authors,

@@ -70,6 +70,11 @@ class Article:
     terms: tuple[tuple[str, int], ...]  # the most frequent word stems and their counts, for related articles
 
     @property
+    def modified(self) -> dt.datetime:
+        """When it last changed: its update, else its publication."""
+        return self.updated or self.date
+
+    @property
     def sort_key(self) -> tuple[dt.datetime, str]:
         """Newest first when sorted in reverse; the slug breaks ties so order is stable."""
         return (self.date, self.slug)

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field, replace
 from . import urls
 from .config import SiteConfig
 from .content import Article, Image
+from .localize import Localizer
 from .pages import (
-    Alternate, ArticlePage, LanguageSwitch, ListingKind, ListingPage, NavLink, Page, Pagination, RedirectPage, StorySoFar,
+    X_DEFAULT, Alternate, ArticlePage, Feed, FeedLink, LanguageSwitch, ListingKind, ListingPage, NavLink, Page, Pagination,
+    RedirectPage, StorySoFar,
 )
 from .storyline import Storyline, timeline_page, timelines_index_page
 from .timelines import Timeline
@@ -23,6 +25,7 @@ class Site:
     navigation: dict[str, list[NavLink]]  # per language: the categories that have articles, and the timelines
     pages: list[Page] = field(repr=False)
     built_at: dt.datetime  # the moment the build stands at (time-zone aware)
+    feeds: list[Feed] = field(repr=False)
     card_image: Image | None = None
 
 
@@ -55,20 +58,24 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
     related = related_by_language(list(by_language.values()), timelines_of, config.related)
     listings = _listings(config, by_language)
     listing_urls = {(listing.kind, listing.key, listing.lang): listing.url for listing in listings}
+    feeds = _feeds(config, listings, timelines, translations)
+    announced = _FeedAnnouncements(feeds)
 
     pages: list[Page] = []
     for lang_articles in by_language.values():
         pages.extend(
-            _article_page(config, article, translations, related[article.source], storyline.for_article(article))
+            _article_page(config, article, translations, related[article.source], storyline.for_article(article),
+                          announced.on(article.lang))
             for article in lang_articles
         )
     for listing in listings:
         story = storyline.latest(listing.lang) if listing.kind == "home" else None
-        pages.extend(_listing_pages(config, listing, listing_urls, story))
+        pages.extend(_listing_pages(config, listing, listing_urls, story, announced.on(listing.lang, listing.url)))
     if timelines:
-        pages.extend(_timeline_pages(config, timelines, translations))
-    pages.append(_root_page(config))
-    pages.append(Page(url=urls.NOT_FOUND_URL, lang=config.default_language, template="404.html", title="404"))
+        pages.extend(_timeline_pages(config, timelines, translations, announced))
+    pages.append(_root_page(config, announced.on(config.default_language)))
+    pages.append(Page(url=urls.NOT_FOUND_URL, lang=config.default_language, template="404.html", title="404",
+                      feeds=announced.on(config.default_language), in_sitemap=False))
 
     navigation = {}
     for lang in config.language_codes:
@@ -76,20 +83,71 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
         if timelines:
             links.append(NavLink(config.strings[lang]["timelines"], urls.timelines_url(lang)))
         navigation[lang] = links
-    return Site(config, by_language, navigation, pages, built_at)
+    return Site(config, by_language, navigation, pages, built_at, feeds)
 
 
-def _timeline_pages(config: SiteConfig, timelines: tuple[Timeline, ...], translations: dict[str, dict[str, Article]]) -> list[Page]:
+def _feeds(
+    config: SiteConfig, listings: list[_Listing], timelines: tuple[Timeline, ...], translations: dict[str, dict[str, Article]]
+) -> list[Feed]:
+    """The Atom feeds: one per language, category and author, and one per timeline in each language it has articles in."""
+    localizers = {language.code: Localizer(language, config.strings[language.code]) for language in config.languages}
+    feeds = []
+    for listing in listings:
+        if listing.kind not in ("home", "category", "author") or not listing.articles:
+            continue  # a tag's readers follow the language's feed; a feed per tag would multiply files for little
+        t = localizers[listing.lang]
+        if listing.kind == "home":
+            title, subtitle = config.title(listing.lang), config.description(listing.lang)
+        else:
+            title = t.text("feed_title", name=listing.title, site=config.title(listing.lang))
+            subtitle = (t.text("category_feed_subtitle", name=listing.title) if listing.kind == "category"
+                        else listing.description or t.text("author_heading", name=listing.title))
+        feeds.append(Feed(urls.feed_url(listing.url), listing.lang, title, subtitle, listing.url,
+                          tuple(listing.articles[: config.feed_size]), ()))
+    for timeline in timelines:
+        for lang in config.language_codes:
+            reported = {
+                translations[key][lang].source: translations[key][lang]
+                for event in timeline.events for key in event.articles if lang in translations.get(key, {})
+            }
+            if not reported:
+                continue
+            newest = sorted(reported.values(), key=lambda article: article.sort_key, reverse=True)[: config.feed_size]
+            page_url = urls.timeline_url(lang, timeline.key)
+            title = localizers[lang].text("feed_title", name=timeline.title(lang), site=config.title(lang))
+            subtitle = timeline.intro(lang) if timeline.intro else timeline.title(lang)
+            feeds.append(Feed(urls.feed_url(page_url), lang, title, subtitle, page_url, tuple(newest), (timeline.source,)))
+    return feeds
+
+
+class _FeedAnnouncements:
+    """Which feeds each page names in its head: its language's, and the one beside it if it has one."""
+
+    def __init__(self, feeds: list[Feed]):
+        self._beside = {feed.page_url: feed.link for feed in feeds}
+        self._of_language = {feed.lang: feed.link for feed in feeds if feed.page_url == urls.home_url(feed.lang)}
+
+    def on(self, lang: str, page_url: str | None = None) -> tuple[FeedLink, ...]:
+        language_feed = self._of_language.get(lang)
+        own = self._beside.get(page_url) if page_url else None
+        return tuple(link for link in dict.fromkeys((language_feed, own)) if link)
+
+
+def _timeline_pages(
+    config: SiteConfig, timelines: tuple[Timeline, ...], translations: dict[str, dict[str, Article]], announced: _FeedAnnouncements
+) -> list[Page]:
     """Each timeline, and the index of them all, in every language: each page is its own translation."""
     pages: list[Page] = []
     index_urls = {lang: urls.timelines_url(lang) for lang in config.language_codes}
     for lang in config.language_codes:
-        index = timelines_index_page(timelines, lang, config.strings[lang]["timelines"])
-        pages.append(replace(index, alternates=_alternates(config, index_urls), switches=_switches(config, lang, index_urls)))
+        index = timelines_index_page(timelines, lang, config.strings[lang]["timelines"], translations)
+        pages.append(replace(index, alternates=_alternates(config, index_urls), switches=_switches(config, lang, index_urls),
+                             feeds=announced.on(lang)))
         for timeline in timelines:
             versions = {code: urls.timeline_url(code, timeline.key) for code in config.language_codes}
             page = timeline_page(timeline, lang, translations)
-            pages.append(replace(page, alternates=_alternates(config, versions), switches=_switches(config, lang, versions)))
+            pages.append(replace(page, alternates=_alternates(config, versions), switches=_switches(config, lang, versions),
+                                 feeds=announced.on(lang, page.url)))
     return pages
 
 
@@ -131,7 +189,7 @@ def _listings(config: SiteConfig, by_language: dict[str, list[Article]]) -> list
 
 def _article_page(
     config: SiteConfig, article: Article, translations: dict[str, dict[str, Article]],
-    related: tuple[Article, ...], story: StorySoFar | None,
+    related: tuple[Article, ...], story: StorySoFar | None, feeds: tuple[FeedLink, ...],
 ) -> ArticlePage:
     versions = translations[article.translation_key]
     others = tuple(versions[lang] for lang in config.language_codes if lang in versions and lang != article.lang)
@@ -144,6 +202,8 @@ def _article_page(
         description=article.summary,
         alternates=_alternates(config, version_urls),
         switches=_switches(config, article.lang, version_urls),
+        feeds=feeds,
+        modified=article.modified,
         sources=(article.source, *(other.source for other in (*others, *related)), *(story.sources if story else ())),
         article=article,
         translations=others,
@@ -152,8 +212,11 @@ def _article_page(
     )
 
 
-def _alternates(config: SiteConfig, version_urls: dict[str, str]) -> tuple[Alternate, ...]:
-    return tuple(Alternate(lang, version_urls[lang]) for lang in config.language_codes if lang in version_urls)
+def _alternates(config: SiteConfig, version_urls: dict[str, str], x_default: str | None = None) -> tuple[Alternate, ...]:
+    """Every version of a page, and the one for readers of other languages: given, else the first in the site's order
+    (the default language's where there is one). Every version carries the same set, so each names all the others."""
+    versions = tuple(Alternate(lang, version_urls[lang]) for lang in config.language_codes if lang in version_urls)
+    return (*versions, Alternate(X_DEFAULT, x_default or versions[0].url)) if versions else ()
 
 
 def _switches(config: SiteConfig, current: str, version_urls: dict[str, str]) -> tuple[LanguageSwitch, ...]:
@@ -178,10 +241,12 @@ def _listing_versions(config: SiteConfig, listing: _Listing, listing_urls: dict[
 
 
 def _listing_pages(
-    config: SiteConfig, listing: _Listing, listing_urls: dict[tuple[str, str, str], str], story: StorySoFar | None
+    config: SiteConfig, listing: _Listing, listing_urls: dict[tuple[str, str, str], str], story: StorySoFar | None,
+    feeds: tuple[FeedLink, ...],
 ) -> list[ListingPage]:
     versions = _listing_versions(config, listing, listing_urls)
-    alternates = _alternates(config, versions)
+    # The homes' version for readers of other languages is the root, which leads to the default language's.
+    alternates = _alternates(config, versions, urls.ROOT_URL if listing.kind == "home" else None)
     switches = _switches(config, listing.lang, versions)
     chunks = [listing.articles[start:start + config.per_page] for start in range(0, len(listing.articles), config.per_page)] or [[]]
     page_urls = tuple(urls.paginated_url(listing.url, number) for number in range(1, len(chunks) + 1))
@@ -190,6 +255,7 @@ def _listing_pages(
     for number, chunk in enumerate(chunks, start=1):
         shown = tuple(chunk)
         on_first_page = number == 1
+        listed = (*shown, *(slider if on_first_page else ()))
         pages.append(ListingPage(
             url=page_urls[number - 1],
             lang=listing.lang,
@@ -199,8 +265,9 @@ def _listing_pages(
             # Later pages of a listing are not translations of anything; only the first carries hreflang.
             alternates=alternates if on_first_page else (),
             switches=switches,
-            sources=tuple(a.source for a in (*shown, *(slider if on_first_page else ())))
-            + (story.sources if story and on_first_page else ()),
+            feeds=feeds,
+            modified=max((article.modified for article in listed), default=None),
+            sources=tuple(a.source for a in listed) + (story.sources if story and on_first_page else ()),
             kind=listing.kind,
             key=listing.key,
             articles=shown,
@@ -212,14 +279,19 @@ def _listing_pages(
     return pages
 
 
-def _root_page(config: SiteConfig) -> RedirectPage:
-    homes = tuple(Alternate(lang, urls.home_url(lang)) for lang in config.language_codes)
+def _root_page(config: SiteConfig, feeds: tuple[FeedLink, ...]) -> RedirectPage:
+    """The site's root: it leads to the default language's home, and is the homes' version for readers of other
+    languages (x-default). A redirect is no search result, so it is not in the sitemaps; the homes name it there."""
+    homes = {lang: urls.home_url(lang) for lang in config.language_codes}
     return RedirectPage(
         url=urls.ROOT_URL,
         lang=config.default_language,
         template="root.html",
         title=config.title(config.default_language),
         description=config.description(config.default_language),
-        alternates=homes,
-        target=urls.home_url(config.default_language),
+        alternates=_alternates(config, homes, urls.ROOT_URL),
+        switches=tuple(LanguageSwitch(lang, url, True) for lang, url in homes.items()),
+        feeds=feeds,
+        in_sitemap=False,
+        target=homes[config.default_language],
     )

@@ -5,6 +5,7 @@ The model stage makes these; the render stage reads them. Nothing here knows how
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from .content import Article
@@ -12,13 +13,41 @@ from .timelines import EventDate
 
 ListingKind = str  # "home", "category", "tag" or "author"
 
+# The hreflang of the version for readers whose language the site does not have.
+X_DEFAULT = "x-default"
+
 
 @dataclass(frozen=True)
 class Alternate:
-    """A version of the page in one language, for <link rel="alternate" hreflang>."""
+    """A version of the page in one language (or X_DEFAULT), for <link rel="alternate" hreflang> and sitemaps."""
 
     lang: str
     url: str
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed a page announces in its head, for feed readers to discover."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Feed:
+    """An Atom feed: the newest articles of a language, category, author or timeline, beside its page."""
+
+    url: str
+    lang: str
+    title: str
+    subtitle: str
+    page_url: str  # the page that shows the same articles
+    articles: tuple[Article, ...]  # newest first, at most `feed_size`
+    sources: tuple[str, ...]  # content files besides the articles' own (a timeline's file)
+
+    @property
+    def link(self) -> FeedLink:
+        return FeedLink(self.title, self.url)
 
 
 @dataclass(frozen=True)
@@ -63,8 +92,11 @@ class Page:
     template: str
     title: str
     description: str = ""
-    alternates: tuple[Alternate, ...] = ()
+    alternates: tuple[Alternate, ...] = ()  # every version, X_DEFAULT included; the same set on each of them
     switches: tuple[LanguageSwitch, ...] = ()
+    feeds: tuple[FeedLink, ...] = ()  # its language's feed, and its own where it has one
+    modified: dt.date | None = None  # when what it shows last changed (a datetime where known), for sitemaps
+    in_sitemap: bool = True  # False for pages that are no one's search result: the 404 page, the root's redirect
     sources: tuple[str, ...] = ()  # content files the page shows; templates and config are added at render
 
 

@@ -12,6 +12,8 @@ from .config import SiteConfig, load_config
 from .links import Links
 from .load import load_articles
 from .model import Site, build_site
+from .outputs.feeds import feed_outputs
+from .outputs.sitemaps import sitemap_outputs
 from .problems import BuildFailed, Problem, Problems
 from .render import render_pages
 from .timelines import load_timelines
@@ -68,6 +70,8 @@ def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> Buil
     links = Links(site.config.base_url, assets)
     with staged_output(root, out) as write:
         pages = render_pages(site, links, write)
+        for output in (*feed_outputs(site, links), *sitemap_outputs(site, links)):
+            write(output)
         for asset in assets.values():
             write(asset.output())
     articles = sum(len(articles) for articles in site.articles.values())

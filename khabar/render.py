@@ -15,7 +15,6 @@ from typing import Callable, Iterator
 import jinja2
 from jinja2 import meta
 
-from .config import CONFIG_FILE, STRINGS_DIR
 from .head import HeadMaker
 from .links import Links
 from .localize import Localizer
@@ -44,7 +43,6 @@ class Renderer:
         }
         self.heads = HeadMaker(site, links, self.localizers)
         self._templates_used: dict[str, tuple[str, ...]] = {}
-        self._configuration_inputs = (CONFIG_FILE, *(f"{STRINGS_DIR}/{code}.yaml" for code in site.config.language_codes))
         # What every template sees besides its page and its language.
         self._shared_context = {
             "site": site,
@@ -82,7 +80,7 @@ class Renderer:
             t=localizer,
             **self._shared_context,
         )
-        inputs = (*page.sources, *self.templates_used(page.template), *self._configuration_inputs)
+        inputs = (*page.sources, *self.templates_used(page.template), *self.site.config.files)
         return Output(output_path(page.url), HTML, html.encode("utf-8"), inputs)
 
 

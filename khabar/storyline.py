@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import itertools
 
 from . import urls
@@ -56,13 +57,23 @@ def timeline_page(timeline: Timeline, lang: str, translations: Translations) -> 
         template="timeline.html",
         title=timeline.title(lang),
         description=timeline.intro(lang) if timeline.intro else "",
+        modified=timeline_modified(timeline, translations),
         sources=tuple(sorted(sources)),
         intro=timeline.intro(lang) if timeline.intro else "",
         years=tuple(years),
     )
 
 
-def timelines_index_page(timelines: tuple[Timeline, ...], lang: str, title: str) -> TimelineIndexPage:
+def timeline_modified(timeline: Timeline, translations: Translations) -> dt.date | None:
+    """The day a timeline last changed, as far as can be told: its newest event known to the day, or the newest change
+    to an article it reports. (The timeline file's own edits leave no date; file times do not survive a checkout.)"""
+    days = [event.date.as_date() for event in timeline.events if event.date.precision == "day"]
+    days += [article.modified.date() for event in timeline.events
+             for key in event.articles for article in translations.get(key, {}).values()]
+    return max(days, default=None)
+
+
+def timelines_index_page(timelines: tuple[Timeline, ...], lang: str, title: str, translations: Translations) -> TimelineIndexPage:
     summaries = tuple(
         TimelineSummary(
             title=timeline.title(lang),
@@ -79,6 +90,7 @@ def timelines_index_page(timelines: tuple[Timeline, ...], lang: str, title: str)
         lang=lang,
         template="timelines.html",
         title=title,
+        modified=max(filter(None, (timeline_modified(timeline, translations) for timeline in timelines)), default=None),
         sources=tuple(timeline.source for timeline in timelines),
         timelines=summaries,
     )

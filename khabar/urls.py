@@ -69,10 +69,16 @@ def paginated_url(first_page_url: str, number: int) -> str:
     return first_page_url if number == 1 else f"{first_page_url}page/{number}/"
 
 
+def sitemap_url(lang: str, number: int) -> str:
+    """A language's sitemap; past the protocol's 50,000 addresses a file, the next ones are numbered from 2."""
+    return f"/sitemap-{lang}.xml" if number == 1 else f"/sitemap-{lang}-{number}.xml"
+
+
 ROOT_URL = "/"
 NOT_FOUND_URL = "/404.html"
 ROBOTS_URL = "/robots.txt"
 SITEMAP_INDEX_URL = "/sitemap.xml"
+NEWS_SITEMAP_URL = "/sitemap-news.xml"
 
 
 def output_path(url: str) -> str:

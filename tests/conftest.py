@@ -58,6 +58,18 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return BuiltSite(out)
 
 
+# The demo served from a folder of a host rather than its root.
+SUB_PATH_BASE_URL = "https://example.org/microsite/"
+
+
+@pytest.fixture(scope="session")
+def demo_under_sub_path(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    out = tmp_path_factory.mktemp("demo-sub-path") / "site"
+    result = run_cli("build", "--out", str(out), "--base-url", SUB_PATH_BASE_URL)
+    assert result.returncode == 0, result.stderr
+    return BuiltSite(out)
+
+
 class ScratchSite:
     """A small site in a temporary folder, with the project's layouts and assets, to break on purpose."""
 
