@@ -6,14 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .config import Author, Category
+from .pictures import Image, ImageVariant, Picture
 from .timelines import Event
 
-
-@dataclass(frozen=True)
-class Image:
-    url: str  # site-relative ("/assets/images/x.jpg") or absolute ("https://…")
-    alt: str
-    caption: str | None
+# Pictures are part of what an article is; they are defined beside their probing so site.yaml can have them too.
+__all__ = ["Article", "Image", "ImageVariant", "Picture", "Tag"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +39,8 @@ class Article:
     draft: bool
     image: Image | None
     summary: str
-    body_html: str
+    body_html: str  # links to published derivatives, never to a raster original
+    body_pictures: tuple[Picture, ...]  # the raster pictures the body shows, to be encoded with the others
     reading_minutes: int
     url: str
     related_pins: tuple[str, ...]  # slugs the editor wants listed first among related articles

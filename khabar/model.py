@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from . import urls
 from .config import SiteConfig
-from .content import Article
+from .content import Article, Image
 from .pages import (
     Alternate, ArticlePage, LanguageSwitch, ListingKind, ListingPage, NavLink, Page, Pagination, RedirectPage, StorySoFar,
 )
@@ -25,6 +25,16 @@ class Site:
     pages: list[Page] = field(repr=False)
     built_at: dt.datetime  # the moment the build stands at (time-zone aware)
 
+    @property
+    def card_image(self) -> Image | None:
+        """The link-preview picture of pages that have none of their own (site.yaml's card_image)."""
+        return self.config.card_image
+
+    def card_image_in(self, lang: str) -> Image | None:
+        """The card image with its description in `lang`."""
+        image, alt = self.config.card_image, self.config.card_image_alt
+        return replace(image, alt=alt(lang)) if image and alt else image
+
 
 @dataclass(frozen=True)
 class _Listing:
@@ -35,7 +45,7 @@ class _Listing:
     url: str
     articles: list[Article]
     description: str = ""
-    image: str | None = None
+    image: Image | None = None
 
 
 def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Timeline, ...], built_at: dt.datetime) -> Site:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .content import Article
+from .content import Article, Image
 from .timelines import EventDate
 
 ListingKind = str  # "home", "category", "tag" or "author"
@@ -83,7 +83,7 @@ class ListingPage(Page):
     articles: tuple[Article, ...]
     pagination: Pagination
     slider: tuple[Article, ...] = ()
-    image: str | None = None
+    image: Image | None = None  # the author's photo
     story: StorySoFar | None = None
 
 
