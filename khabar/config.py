@@ -167,7 +167,7 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
         bio = read_localized(author_fields, "bio", codes)
         photo = _read_image(root, author_fields, "photo")
         if name:
-            authors[key] = Author(key, name, bio, Image(*photo, alt="", caption=None) if photo else None)
+            authors[key] = Author(key, name, bio, Image(photo[0], "", None, photo[1]) if photo else None)
 
     categories = {}
     for key, category_map in _entries(fields, "categories"):

@@ -48,6 +48,12 @@ class Article:
     terms: tuple[tuple[str, int], ...]  # the most frequent word stems and their counts, for related articles
 
     @property
+    def pictures(self) -> tuple[Picture, ...]:
+        """The raster pictures the article shows: its own and its body's."""
+        own = (self.image.picture,) if self.image and self.image.picture else ()
+        return (*own, *self.body_pictures)
+
+    @property
     def sort_key(self) -> tuple[dt.datetime, str]:
         """Newest first when sorted in reverse; the slug breaks ties so order is stable."""
         return (self.date, self.slug)

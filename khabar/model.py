@@ -150,12 +150,23 @@ def _article_page(
         description=article.summary,
         alternates=_alternates(config, version_urls),
         switches=_switches(config, article.lang, version_urls),
-        sources=(article.source, *(other.source for other in (*others, *related)), *(story.sources if story else ())),
+        sources=(
+            article.source, *(other.source for other in (*others, *related)), *(story.sources if story else ()),
+            *_picture_files((article, *related)),
+        ),
         article=article,
         translations=others,
         related=related,
         story=story,
     )
+
+
+def _picture_files(articles: tuple[Article, ...], photo: Image | None = None) -> tuple[str, ...]:
+    """The picture files a page shows: it names their derivatives, whose names follow the files' content."""
+    pictures = [picture for article in articles for picture in article.pictures]
+    if photo and photo.picture:
+        pictures.append(photo.picture)
+    return tuple(dict.fromkeys(picture.source for picture in pictures))
 
 
 def _alternates(config: SiteConfig, version_urls: dict[str, str]) -> tuple[Alternate, ...]:
@@ -196,6 +207,7 @@ def _listing_pages(
     for number, chunk in enumerate(chunks, start=1):
         shown = tuple(chunk)
         on_first_page = number == 1
+        listed = (*shown, *(slider if on_first_page else ()))
         pages.append(ListingPage(
             url=page_urls[number - 1],
             lang=listing.lang,
@@ -205,7 +217,7 @@ def _listing_pages(
             # Later pages of a listing are not translations of anything; only the first carries hreflang.
             alternates=alternates if on_first_page else (),
             switches=switches,
-            sources=tuple(a.source for a in (*shown, *(slider if on_first_page else ())))
+            sources=tuple(a.source for a in listed) + _picture_files(listed, listing.image)
             + (story.sources if story and on_first_page else ()),
             kind=listing.kind,
             key=listing.key,

@@ -123,9 +123,9 @@ def _probe(root: Path, relative: str, _mtime_ns: int, _size: int) -> Picture:
                 # now, while the article naming it is known, so a truncated file is reported at that line.
                 if not all(cache_file(root, digest, variant).is_file() for variant in picture.variants):
                     image.load()
-        except (PillowImage.DecompressionBombError, PillowImage.DecompressionBombWarning) as error:
+        except (PillowImage.DecompressionBombError, PillowImage.DecompressionBombWarning):
             raise PictureError(
-                f"refused as a possible decompression bomb: more than {PillowImage.MAX_IMAGE_PIXELS:,} pixels ({error})"
+                f"has more pixels than the {PillowImage.MAX_IMAGE_PIXELS:,} Pillow decodes safely (a decompression bomb?)"
             ) from None
         except UnidentifiedImageError:
             raise PictureError("is not a JPEG, PNG or WebP picture") from None
