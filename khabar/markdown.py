@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from typing import Callable, Sequence
+from urllib.parse import quote
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -104,8 +105,8 @@ def _render_image(self: RendererHTML, tokens: Sequence[Token], index: int, optio
     if token.meta.get("caption"):
         caption = f"<figcaption>{escape(str(token.attrGet('title')))}</figcaption>"
         token.attrs.pop("title")
-    eager = env["eager_pictures"] > 0
-    env["eager_pictures"] -= 1
+    eager = env.get("eager_pictures", 0) > 0
+    env["eager_pictures"] = env.get("eager_pictures", 0) - 1
     picture = token.meta.get("picture")
     if picture is None:
         if not eager:
@@ -122,10 +123,11 @@ def picture_html(picture: Picture, alt: str, sizes: str, eager: bool) -> str:
     webp = f'<source type="image/webp" srcset="{_srcset(picture.in_format(WEBP))}" sizes="{sizes}">' if picture.media_type != WEBP else ""
     loading = 'fetchpriority="high"' if eager else 'loading="lazy" decoding="async"'
     return (
-        f'<picture>{webp}<img src="{escape(fallback.url)}" srcset="{_srcset(picture.in_format(picture.media_type))}" sizes="{sizes}"'
+        f'<picture>{webp}<img src="{quote(fallback.url)}" srcset="{_srcset(picture.in_format(picture.media_type))}" sizes="{sizes}"'
         f' width="{fallback.width}" height="{fallback.height}" alt="{escape(alt)}" {loading}></picture>'
     )
 
 
 def _srcset(variants: tuple[ImageVariant, ...]) -> str:
-    return ", ".join(f"{escape(variant.url)} {variant.width}w" for variant in variants)
+    # Percent-encoded, so that a space or comma in a file name cannot split a candidate.
+    return ", ".join(f"{quote(variant.url)} {variant.width}w" for variant in variants)

@@ -9,6 +9,7 @@ import re
 import struct
 import zlib
 from pathlib import Path
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
@@ -77,7 +78,7 @@ def candidates(srcset: str) -> list[tuple[str, int]]:
 
 def built_file(site: BuiltSite, url: str, prefix: str = "/") -> Path:
     assert url.startswith(prefix), f"{url} does not start with {prefix}"
-    path = site.out / url[len(prefix):]
+    path = site.out / unquote(url[len(prefix):])
     assert path.is_file(), f"{url} is not in the built site"
     return path
 
@@ -212,13 +213,17 @@ def test_a_second_build_encodes_nothing_and_writes_the_same_bytes(scratch: Scrat
 
 def test_picture_urls_carry_the_base_path(scratch: ScratchSite):
     scratch.write("assets/images/summit.jpg", photo_with_gps((700, 400)))
-    scratch.write("assets/images/badge.png", png_with_alpha((400, 400)))
+    scratch.write("assets/images/the badge, in green.png", png_with_alpha((400, 400)))
     scratch.article("en", "story", f"{GOOD}\nimage: images/summit.jpg\nimage_alt: The summit",
-                    "A paragraph.\n\n![A badge](images/badge.png)")
+                    "A paragraph.\n\n![A badge](<images/the badge, in green.png>)")
+    scratch.article("en", "plain", GOOD.replace("Story", "Plain"), "![A badge](<images/the badge, in green.png>)")
     result = scratch.build("--base-url", "https://example.org/microsite/")
     assert result.returncode == 0, result.stderr
     site = scratch.built()
-    for url in ("/en/2023/09/story/", "/en/"):
+    # An article without a picture of its own: its body's first picture is the page's first.
+    first = site.page("/en/2023/09/plain/").select_one(".article-body img")
+    assert first["fetchpriority"] == "high" and "loading" not in first.attrs
+    for url in ("/en/2023/09/story/", "/en/", "/en/2023/09/plain/"):
         page = site.page(url)
         assert check_pictures(site, page, prefix="/microsite/") >= 1
         addresses = [image["src"] for image in page.select("img")]
