@@ -7,8 +7,8 @@ widths, in WebP and in its own format, without metadata. Their names are decided
 here, when a picture is first met (loading an article or site.yaml), from a hash
 of the file and of the derivative's recipe: pages can link to derivatives before
 any is encoded (khabar/outputs/images.py does that), a name always means the
-same bytes (hosts may cache them for a year), and the recipe's hash is the key
-of the encoding cache under .cache/images/.
+same bytes (hosts may cache them for a year), and the encoding cache under
+.cache/images/ keeps each derivative under that name.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def _probe(root: Path, relative: str, _mtime_ns: int, _size: int) -> Picture:
                 picture = Picture(relative, width, height, _derivatives(relative, digest, width, height, MEDIA_TYPES[image.format]))
                 # A picture whose every derivative is cached was once decoded whole. Any other is decoded
                 # now, while the article naming it is known, so a truncated file is reported at that line.
-                if not all(cache_file(root, digest, variant).is_file() for variant in picture.variants):
+                if not all(cache_file(root, variant).is_file() for variant in picture.variants):
                     image.load()
         except (PillowImage.DecompressionBombError, PillowImage.DecompressionBombWarning):
             raise PictureError(
@@ -142,17 +142,30 @@ def _derivatives(relative: str, digest: str, width: int, height: int, media_type
     for output_type in dict.fromkeys((WEBP, media_type)):
         for variant_width in widths:
             variant_height = max(1, round(height * variant_width / width))
-            key = derivative_key(digest, variant_width, variant_height, output_type)
+            key = _derivative_key(digest, variant_width, variant_height, output_type)
             url = f"/{stem}-{variant_width}.{key[:10]}{EXTENSIONS[output_type]}"
             variants.append(ImageVariant(url, variant_width, variant_height, output_type))
     return tuple(variants)
 
 
-def derivative_key(digest: str, width: int, height: int, media_type: str) -> str:
+def read_unchanged(root: Path, picture: Picture) -> bytes:
+    """The picture's file, provided it is still the one its derivatives were named after (it may be edited mid-build)."""
+    try:
+        data = (root / picture.source).read_bytes()
+    except OSError as error:
+        raise PictureError(f"cannot be read ({error.strerror})") from None
+    first = picture.variants[0]
+    key = _derivative_key(hashlib.sha256(data).hexdigest(), first.width, first.height, first.media_type)
+    if not posixpath.basename(first.url).endswith(f".{key[:10]}{EXTENSIONS[first.media_type]}"):
+        raise PictureError("changed while the site was being built: build it again")
+    return data
+
+
+def _derivative_key(digest: str, width: int, height: int, media_type: str) -> str:
     """What a derivative's bytes depend on, hashed: the original's content, the size and format, and the encoder."""
     return hashlib.sha256(f"{digest} {width}x{height} {media_type} {_RECIPE}".encode()).hexdigest()
 
 
-def cache_file(root: Path, digest: str, variant: ImageVariant) -> Path:
-    key = derivative_key(digest, variant.width, variant.height, variant.media_type)
-    return root / CACHE_DIR / f"{key}{EXTENSIONS[variant.media_type]}"
+def cache_file(root: Path, variant: ImageVariant) -> Path:
+    """Where a derivative's bytes are kept between builds: under its published name, which holds its key."""
+    return root / CACHE_DIR / posixpath.basename(variant.url)

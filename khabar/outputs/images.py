@@ -8,7 +8,6 @@ is what keeps a second build fast and its output byte for byte the same.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -22,7 +21,7 @@ from PIL import ImageCms, ImageOps
 from ..model import Site
 from ..output import Output
 from ..pages import ListingPage
-from ..pictures import ENCODER_SETTINGS, MEDIA_TYPES, ImageVariant, Picture, cache_file
+from ..pictures import ENCODER_SETTINGS, MEDIA_TYPES, ImageVariant, Picture, PictureError, cache_file, read_unchanged
 from ..problems import BuildFailed, Problems
 
 _PILLOW_FORMATS = {media_type: name for name, media_type in MEDIA_TYPES.items()}
@@ -53,16 +52,15 @@ def encode_pictures(site: Site) -> EncodedPictures:
     """Make sure every derivative of every picture the site shows is in the cache; raise BuildFailed if one cannot be."""
     root = site.config.root
     derivatives: list[Derivative] = []
-    pending: list[tuple[Picture, str, tuple[ImageVariant, ...]]] = []
+    pending: list[tuple[Picture, tuple[ImageVariant, ...]]] = []
     for picture in _pictures_shown(site):
-        digest = _digest(root, picture)
-        files = {variant: cache_file(root, digest, variant) for variant in picture.variants}
+        files = {variant: cache_file(root, variant) for variant in picture.variants}
         derivatives.extend(Derivative(variant, picture.source, path) for variant, path in files.items())
         missing = tuple(variant for variant, path in files.items() if not path.is_file())
         if missing:
-            pending.append((picture, digest, missing))
+            pending.append((picture, missing))
     _encode_all(root, pending)
-    encoded = sum(len(missing) for _, _, missing in pending)
+    encoded = sum(len(missing) for _, missing in pending)
     return EncodedPictures(tuple(derivatives), encoded, len(derivatives) - encoded)
 
 
@@ -74,14 +72,7 @@ def _pictures_shown(site: Site) -> list[Picture]:
     return list(dict.fromkeys(pictures))
 
 
-def _digest(root: Path, picture: Picture) -> str:
-    try:
-        return hashlib.sha256((root / picture.source).read_bytes()).hexdigest()
-    except OSError as error:
-        raise BuildFailed(_problem(picture, f"cannot be read ({error.strerror})")) from None
-
-
-def _encode_all(root: Path, pending: list[tuple[Picture, str, tuple[ImageVariant, ...]]]) -> None:
+def _encode_all(root: Path, pending: list[tuple[Picture, tuple[ImageVariant, ...]]]) -> None:
     workers = min(len(pending), os.cpu_count() or 1)
     if workers < 2:
         for job in pending:
@@ -92,19 +83,23 @@ def _encode_all(root: Path, pending: list[tuple[Picture, str, tuple[ImageVariant
             pass
 
 
-def _encode(root: Path, picture: Picture, digest: str, variants: tuple[ImageVariant, ...]) -> None:
+def _encode(root: Path, picture: Picture, variants: tuple[ImageVariant, ...]) -> None:
     """Decode a picture once and store each of its missing derivatives in the cache."""
     try:
-        with PillowImage.open(root / picture.source) as original:
+        with PillowImage.open(io.BytesIO(read_unchanged(root, picture))) as original:
             upright = _for_the_web(original)
+        resized = {upright.size: upright}  # each size once, for both of its formats
         for variant in variants:
             size = (variant.width, variant.height)
-            resized = upright if size == upright.size else upright.resize(size, PillowImage.Resampling.LANCZOS, reducing_gap=3.0)
+            if size not in resized:
+                resized[size] = upright.resize(size, PillowImage.Resampling.LANCZOS, reducing_gap=3.0)
             encoded = io.BytesIO()
-            resized.save(encoded, _PILLOW_FORMATS[variant.media_type], **ENCODER_SETTINGS[variant.media_type])
-            _store(cache_file(root, digest, variant), encoded.getvalue())
+            resized[size].save(encoded, _PILLOW_FORMATS[variant.media_type], **ENCODER_SETTINGS[variant.media_type])
+            _store(cache_file(root, variant), encoded.getvalue())
+    except PictureError as error:
+        raise BuildFailed(_problem(picture, str(error))) from None
     except (OSError, SyntaxError, ValueError, EOFError, PillowImage.DecompressionBombError) as error:
-        # The file changed since it was probed: name it, as no article line is known any more.
+        # It was decoded whole when probed; whatever broke since, name the file, as no article line is known now.
         raise BuildFailed(_problem(picture, f"cannot be decoded: {error}")) from None
 
 
