@@ -11,14 +11,17 @@ import zlib
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
 from bs4 import BeautifulSoup
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
 from conftest import PROJECT, BuiltSite, ScratchSite
+from khabar.outputs.images import _encode as encode
+from khabar.pictures import picture_of
 from khabar.pipeline import load_site
+from khabar.problems import BuildFailed
 
 GOOD = "title: Story\ndate: 2023-09-13T10:00:00+03:00"
-WIDTHS = (320, 640, 960, 1280, 1920)
 FORMAT_OF = {".jpg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 PHOTOGRAPHER = "Photographer: A. Nonymous, Vladivostok"
 NOW = "2023-09-20T12:00:00+03:00"
@@ -315,3 +318,16 @@ def test_the_model_gives_pictures_for_link_previews_and_page_inputs():
     largest = page.article.image.picture.largest()
     assert (largest.width, largest.height, largest.media_type) == (1600, 900, "image/jpeg")
     assert "assets/images/vostochny-rocket.jpg" in page.sources  # the page names its derivatives
+
+
+def test_a_picture_edited_while_the_site_builds_is_refused_not_cached(tmp_path: Path):
+    (tmp_path / "assets").mkdir()
+    Image.new("RGB", (400, 300), (10, 20, 30)).save(tmp_path / "assets" / "train.jpg")
+    picture = picture_of(tmp_path, "assets/train.jpg")
+    Image.new("RGB", (400, 300), (200, 20, 30)).save(tmp_path / "assets" / "train.jpg")
+    with pytest.raises(BuildFailed) as failure:
+        encode(tmp_path, picture, picture.variants)
+    assert [str(error) for error in failure.value.problems.errors] == [
+        "assets/train.jpg: changed while the site was being built: build it again"
+    ]
+    assert not (tmp_path / ".cache").exists()
