@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from .fields import FieldReader, YamlMapping, parse_mapping
-from .pictures import Image, Picture, PictureError, picture_of
+from .pictures import Image, Picture, PictureError, is_raster, picture_of
 from .problems import BuildFailed, Problems
 from .sourcefile import read_source
 
@@ -229,6 +229,8 @@ def locate_image(root: Path, reference: str) -> tuple[str, Picture | None]:
     if not path.is_file():
         raise PictureError(f"image '{reference}' not found under {ASSETS_DIR}/")
     project_path = f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"
+    if not (is_raster(project_path) or project_path.lower().endswith(".svg")):
+        raise PictureError(f"image '{reference}' is not a JPEG, PNG, WebP or SVG picture")
     try:
         return f"/{project_path}", picture_of(root, project_path)
     except PictureError as error:

@@ -267,10 +267,11 @@ def test_unusable_pictures_are_errors_at_their_line(scratch: ScratchSite):
         scratch.article("ar", "bomb", GOOD, "A paragraph\nover two lines.\n\n![x](images/bomb.png)"),
         scratch.article("ar", "missing", GOOD, "A paragraph.\n\n![x](/assets/images/missing.png)"),
         scratch.article("ar", "outside", GOOD, "![x](../../site.yaml)"),
+        scratch.article("ar", "font", GOOD, "![x](fonts/noto-naskh-arabic-400.woff2)"),
     ]
     lines = [
         "image: images/truncated.jpg", "image: images/notes.jpg", "![x](images/bomb.png)",
-        "![x](/assets/images/missing.png)", "![x](../../site.yaml)",
+        "![x](/assets/images/missing.png)", "![x](../../site.yaml)", "![x](fonts/noto-naskh-arabic-400.woff2)",
     ]
     messages = [
         "image 'images/truncated.jpg' cannot be decoded: image file is truncated",
@@ -278,13 +279,14 @@ def test_unusable_pictures_are_errors_at_their_line(scratch: ScratchSite):
         "image 'images/bomb.png' has more pixels than the 89,478,485 Pillow decodes safely (a decompression bomb?)",
         "image '/assets/images/missing.png' not found under assets/",
         "image '../../site.yaml' is outside assets/",
+        "image 'fonts/noto-naskh-arabic-400.woff2' is not a JPEG, PNG, WebP or SVG picture",
     ]
     result = scratch.build()
     assert result.returncode == 1 and "Traceback" not in result.stderr
     for article, line, message in zip(articles, lines, messages):
         expected = f"{article.relative_to(scratch.root).as_posix()}:{line_of(article, line)}: {message}"
         assert expected in result.stderr, f"{expected!r} not in:\n{result.stderr}"
-    assert "5 problem(s) found; nothing was written." in result.stderr
+    assert "6 problem(s) found; nothing was written." in result.stderr
     assert not scratch.out.exists()
 
 
