@@ -40,12 +40,12 @@ class Article:
     image: Image | None
     summary: str
     body_html: str  # links to published derivatives, never to a raster original
-    body_pictures: tuple[Picture, ...]  # the raster pictures the body shows, to be encoded with the others
     reading_minutes: int
     url: str
     related_pins: tuple[str, ...]  # slugs the editor wants listed first among related articles
     timeline_events: tuple[Event, ...]
     terms: tuple[tuple[str, int], ...]  # the most frequent word stems and their counts, for related articles
+    body_pictures: tuple[Picture, ...] = ()  # the raster pictures the body shows, to be encoded with the others
 
     @property
     def pictures(self) -> tuple[Picture, ...]:

@@ -196,12 +196,12 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
         image=image,
         summary=summary,
         body_html=rendered.html,
-        body_pictures=rendered.pictures,
         reading_minutes=max(1, round(rendered.word_count / config.words_per_minute)),
         url=article_url(config.permalink, lang, slug, date),
         related_pins=tuple(related_pins),
         timeline_events=tuple(events),
         terms=tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:KEPT_TERMS]),
+        body_pictures=rendered.pictures,
     )
     return _ReadResult(article, problems, *lines)
 
