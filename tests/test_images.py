@@ -234,12 +234,16 @@ def test_picture_urls_carry_the_base_path(scratch: ScratchSite):
         assert addresses and all(address.startswith("/microsite/assets/images/") for address in addresses)
 
 
-def test_author_photos_and_svg_pictures(scratch: ScratchSite):
+def test_author_photos_webp_and_svg_pictures(scratch: ScratchSite):
     scratch.write("assets/images/nasrin.png", png_with_alpha((400, 400)))
     scratch.write("assets/images/map.svg", '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 9"/>')
+    webp = io.BytesIO()
+    Image.new("RGB", (700, 500), (90, 90, 200)).save(webp, "WEBP")
+    scratch.write("assets/images/chart.webp", webp.getvalue())
     scratch.edit_config("      en: A journalist covering Asian affairs and Russia's relations in Asia.\n",
                         "      en: A journalist covering Asian affairs and Russia's relations in Asia.\n    photo: images/nasrin.png\n")
-    scratch.article("en", "story", f"{GOOD}\nauthor: nasrin-tarek\nimage: images/map.svg\nimage_alt: A map")
+    scratch.article("en", "story", f"{GOOD}\nauthor: nasrin-tarek\nimage: images/map.svg\nimage_alt: A map",
+                    "A paragraph.\n\n![A chart](images/chart.webp)")
     result = scratch.build()
     assert result.returncode == 0, result.stderr
     site = scratch.built()
@@ -250,6 +254,11 @@ def test_author_photos_and_svg_pictures(scratch: ScratchSite):
     card = author.select_one(".card img")
     assert re.fullmatch(r"/assets/images/map\.[0-9a-f]{10}\.svg", card["src"]) and card.find_parent("picture") is None
     assert card["loading"] == "lazy"  # the photo is the author page's first picture
+    # A WebP original has WebP derivatives only: no <source> beside its <img>.
+    article = site.page("/en/2023/09/story/")
+    assert check_pictures(site, article) == 1
+    chart = article.select_one(".article-body picture")
+    assert not chart.select("source") and chart.img["src"].endswith(".webp")
 
 
 def line_of(path: Path, text: str) -> int:
