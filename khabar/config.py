@@ -183,7 +183,7 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
     if card := _read_image(root, fields, "card_image"):
         url, picture = card
         if not picture:
-            fields.error("card_image", "the card image must be a JPEG, PNG or WebP picture: link previews do not show SVG")
+            fields.error("card_image", "the card image must be a JPEG, PNG or WebP picture under assets/ (link previews do not show SVG)")
         if not card_image_alt:
             fields.error("card_image", "a card image needs 'card_image_alt': a short description per language")
         card_image = Image(url, card_image_alt(codes[0]) if card_image_alt else "", None, picture)

@@ -311,7 +311,7 @@ def test_unusable_pictures_in_site_yaml_are_errors_at_their_line(scratch: Scratc
     card, photo = line_of(config, "card_image: images/card.svg"), line_of(config, "    photo: images/absent.jpg")
     assert result.stderr.splitlines() == [
         f"site.yaml:{card}: a card image needs 'card_image_alt': a short description per language",
-        f"site.yaml:{card}: the card image must be a JPEG, PNG or WebP picture: link previews do not show SVG",
+        f"site.yaml:{card}: the card image must be a JPEG, PNG or WebP picture under assets/ (link previews do not show SVG)",
         f"site.yaml:{photo}: author 'monitoring-desk': image 'images/absent.jpg' not found under assets/",
         "3 problem(s) found; nothing was written.",
     ]
