@@ -43,6 +43,9 @@ def _run_build(root: Path, out: Path, options: BuildOptions) -> bool:
     _report([], report.warnings)
     seconds = time.perf_counter() - started
     click.echo(f"built {report.pages} pages from {report.articles} articles into {out} in {seconds:.2f} s")
+    pictures = report.pictures_encoded + report.pictures_cached
+    if pictures:
+        click.echo(f"pictures: {pictures} derivatives, {report.pictures_encoded} encoded, {report.pictures_cached} from the cache")
     return True
 
 

@@ -1,7 +1,9 @@
 """The files under assets/, published under names that carry a hash of their content.
 
 A fingerprinted name changes whenever the file does, so hosts may tell browsers
-to cache assets for a year. Stylesheets name fonts and pictures through url(),
+to cache assets for a year. Raster pictures (JPEG, PNG, WebP) are not published
+as they are, since they may carry a camera's metadata: only their derivatives are
+(khabar/pictures.py). Stylesheets name fonts and pictures through url(),
 so those links are rewritten to the fingerprinted names before the stylesheet
 itself is hashed.
 """
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from .config import ASSETS_DIR
 from .output import Output
+from .pictures import is_raster
 
 _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
 MEDIA_TYPES = {
@@ -46,10 +49,13 @@ class Asset:
 
 
 def collect_assets(root: Path) -> dict[str, Asset]:
-    """Every file under assets/ by its path there; stylesheets last, so the files they name are already hashed."""
+    """Every file under assets/ but raster pictures, by its path there; stylesheets last, so the files they name are already hashed."""
     folder = root / ASSETS_DIR
     files = sorted(
-        (path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file() and not path.name.startswith(".")),
+        (
+            path.relative_to(folder).as_posix() for path in folder.rglob("*")
+            if path.is_file() and not path.name.startswith(".") and not is_raster(path.name)
+        ),
         key=lambda relative: (relative.endswith(".css"), relative),
     ) if folder.is_dir() else []
     assets: dict[str, Asset] = {}

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from .fields import FieldReader, YamlMapping, parse_mapping
+from .pictures import Image, Picture, PictureError, is_raster, picture_of
 from .problems import BuildFailed, Problems
 from .sourcefile import read_source
 
@@ -50,7 +51,7 @@ class Author:
     key: str
     name: Localized
     bio: Localized | None
-    photo: str | None  # a site-relative URL under /assets/
+    photo: Image | None  # beside the name on the author's page, so its alt text is empty
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,8 @@ class SiteConfig:
     default_timeline: str | None
     timeline_preview: int  # events in the "story so far" block
     related: RelatedSettings
+    card_image: Image | None = None  # the link preview of pages without a picture; alt text in the default language
+    card_image_alt: Localized | None = None
 
     @property
     def default_language(self) -> str:
@@ -136,7 +139,7 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
     fields.reject_unknown([
         "title", "description", "base_url", "timezone", "default_language", "languages", "permalink",
         "per_page", "slider_size", "feed_size", "words_per_minute", "allow_html", "authors", "categories",
-        "default_timeline", "timeline_preview", "related",
+        "default_timeline", "timeline_preview", "related", "card_image", "card_image_alt",
     ])
     languages = _read_languages(fields, problems)
     if not languages:
@@ -168,11 +171,9 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
         author_fields.reject_unknown(["name", "bio", "photo"])
         name = read_localized(author_fields, "name", codes, required=True)
         bio = read_localized(author_fields, "bio", codes)
-        photo = author_fields.string("photo")
-        if photo and not (root / ASSETS_DIR / photo).is_file():
-            author_fields.error("photo", f"photo '{photo}' not found under {ASSETS_DIR}/")
+        photo = _read_image(root, author_fields, "photo")
         if name:
-            authors[key] = Author(key, name, bio, f"/{ASSETS_DIR}/{photo}" if photo else None)
+            authors[key] = Author(key, name, bio, Image(photo[0], "", None, photo[1]) if photo else None)
 
     categories = {}
     for key, category_map in _entries(fields, "categories"):
@@ -183,6 +184,17 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
     title = read_localized(fields, "title", codes, required=True)
     description = read_localized(fields, "description", codes) or Localized({default: ""}, default)
     strings = _load_strings(root, codes, problems)
+    card_image_alt = read_localized(fields, "card_image_alt", codes)
+    card_image = None
+    if card := _read_image(root, fields, "card_image"):
+        url, picture = card
+        if not picture:
+            fields.error("card_image", "the card image must be a JPEG, PNG or WebP picture under assets/ (link previews do not show SVG)")
+        if not card_image_alt:
+            fields.error("card_image", "a card image needs 'card_image_alt': a short description per language")
+        card_image = Image(url, card_image_alt(codes[0]) if card_image_alt else "", None, picture)
+    elif card_image_alt and "card_image" not in mapping.values:
+        fields.error("card_image_alt", "'card_image_alt' is given but there is no 'card_image'")
     if title is None:
         return None
     return SiteConfig(
@@ -204,7 +216,44 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
         default_timeline=fields.string("default_timeline"),
         timeline_preview=fields.integer("timeline_preview", 5),
         related=_read_related(fields),
+        card_image=card_image,
+        card_image_alt=card_image_alt,
     )
+
+
+def locate_image(root: Path, reference: str) -> tuple[str, Picture | None]:
+    """An image's site-relative URL and, for a raster file, its picture; PictureError says what is wrong.
+
+    `reference` is a file under assets/ ("images/x.jpg", "/assets/images/x.jpg") or a full https:// address.
+    """
+    if reference.startswith(("https://", "http://")):
+        return reference, None
+    relative = reference.lstrip("/").removeprefix(f"{ASSETS_DIR}/")
+    assets = (root / ASSETS_DIR).resolve()
+    path = (assets / relative).resolve()
+    if assets not in path.parents:
+        raise PictureError(f"image '{reference}' is outside {ASSETS_DIR}/")
+    if not path.is_file():
+        raise PictureError(f"image '{reference}' not found under {ASSETS_DIR}/")
+    project_path = f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"
+    if not (is_raster(project_path) or project_path.lower().endswith(".svg")):
+        raise PictureError(f"image '{reference}' is not a JPEG, PNG, WebP or SVG picture")
+    try:
+        return f"/{project_path}", picture_of(root, project_path)
+    except PictureError as error:
+        raise PictureError(f"image '{reference}' {error}") from None
+
+
+def _read_image(root: Path, fields: FieldReader, key: str) -> tuple[str, Picture | None] | None:
+    """The URL and picture of the image a key names; None, with the problem reported, if it has none or a bad one."""
+    reference = fields.string(key)
+    if reference is None:
+        return None
+    try:
+        return locate_image(root, reference)
+    except PictureError as error:
+        fields.error(key, str(error))
+        return None
 
 
 def _read_related(fields: FieldReader) -> RelatedSettings:

@@ -6,34 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .config import Author, Category
+from .pictures import Image, ImageVariant, Picture
 from .timelines import Event
 
-
-@dataclass(frozen=True)
-class ImageVariant:
-    url: str
-    width: int
-    height: int
-    media_type: str
-
-
-@dataclass(frozen=True)
-class Picture:
-    source: str
-    width: int
-    height: int
-    variants: tuple[ImageVariant, ...]
-
-    def largest(self) -> ImageVariant:
-        return max(self.variants, key=lambda variant: variant.width)
-
-
-@dataclass(frozen=True)
-class Image:
-    url: str  # site-relative ("/assets/images/x.jpg") or absolute ("https://…")
-    alt: str
-    caption: str | None
-    picture: Picture | None = None
+# Pictures are part of what an article is; they are defined beside their probing so site.yaml can have them too.
+__all__ = ["Article", "Image", "ImageVariant", "Picture", "Tag"]
 
 
 @dataclass(frozen=True)
@@ -62,12 +39,19 @@ class Article:
     draft: bool
     image: Image | None
     summary: str
-    body_html: str
+    body_html: str  # links to published derivatives, never to a raster original
     reading_minutes: int
     url: str
     related_pins: tuple[str, ...]  # slugs the editor wants listed first among related articles
     timeline_events: tuple[Event, ...]
     terms: tuple[tuple[str, int], ...]  # the most frequent word stems and their counts, for related articles
+    body_pictures: tuple[Picture, ...] = ()  # the raster pictures the body shows, to be encoded with the others
+
+    @property
+    def pictures(self) -> tuple[Picture, ...]:
+        """The raster pictures the article shows: its own and its body's."""
+        own = (self.image.picture,) if self.image and self.image.picture else ()
+        return (*own, *self.body_pictures)
 
     @property
     def modified(self) -> dt.datetime:

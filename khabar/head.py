@@ -51,7 +51,7 @@ class HeadMaker:
             return self._listing(page)
         if isinstance(page, (TimelinePage, TimelineIndexPage)):
             return self._collection(page, self._breadcrumbs(page.lang, (page.title, page.url)))
-        return Head(self._common(page, "website", self.site.card_image), "")
+        return Head(self._common(page, "website", None), "")
 
     # Open Graph and Twitter
 
@@ -84,11 +84,10 @@ class HeadMaker:
 
     def _card(self, image: Image | None, lang: str) -> tuple[str, int, int, str] | None:
         """The picture a link preview shows: the page's own raster picture, else the site's card."""
-        for candidate in (image, self.site.card_image):
+        for candidate in (image, self.site.card_image_in(lang)):
             if candidate is not None and candidate.picture is not None:
                 largest = candidate.picture.largest()
-                alt = candidate.alt(lang) if callable(candidate.alt) else candidate.alt
-                return self.links.absolute(largest.url), largest.width, largest.height, alt
+                return self.links.absolute(largest.url), largest.width, largest.height, candidate.alt
         return None
 
     # JSON-LD
@@ -150,7 +149,7 @@ class HeadMaker:
         return {"translationOfWork": reference(original)} if original else {}
 
     def _listing(self, page: ListingPage) -> Head:
-        meta = self._common(page, "website", self.site.card_image)
+        meta = self._common(page, "website", None)
         if page.kind == "home":
             return Head(meta, _script_json([self._website(page.lang), self._collection_data(page)]))
         if page.kind == "author":
@@ -168,7 +167,7 @@ class HeadMaker:
         return self._collection(page, self._breadcrumbs(page.lang, (page.title, page.pagination.urls[0])))
 
     def _collection(self, page: Page, breadcrumbs: dict[str, Any]) -> Head:
-        meta = self._common(page, "website", self.site.card_image)
+        meta = self._common(page, "website", None)
         return Head(meta, _script_json([self._collection_data(page), breadcrumbs]))
 
     def _collection_data(self, page: Page) -> dict[str, Any]:

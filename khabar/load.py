@@ -6,11 +6,13 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
-from .config import ASSETS_DIR, CONTENT_DIR, SiteConfig
-from .content import Article, Image, Tag
+from .config import CONTENT_DIR, SiteConfig, locate_image
+from .content import Article, Image, Picture, Tag
 from .fields import FieldReader, parse_mapping, suggest
-from .markdown import render_markdown
+from .markdown import ImageLocator, render_markdown
+from .pictures import PictureError
 from .problems import Problems
 from .sourcefile import read_source
 from .textnorm import terms
@@ -164,7 +166,9 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     events = read_events(fields, config.language_codes, own_language=lang, own_article=translation_key)
     related_pins = fields.string_list("related")
     slider, draft, summary = fields.boolean("slider"), fields.boolean("draft"), fields.string("summary")
-    rendered = render_markdown(body, allow_html=config.allow_html)
+    rendered = render_markdown(
+        body, config.allow_html, _body_image_locator(config, source, body_line, problems), eager_first_picture=image is None
+    )
     if not rendered.word_count and not problems:
         problems.warn(source, body_line, "the article has no body text")
 
@@ -197,6 +201,7 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
         related_pins=tuple(related_pins),
         timeline_events=tuple(events),
         terms=tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:KEPT_TERMS]),
+        body_pictures=rendered.pictures,
     )
     return _ReadResult(article, problems, *lines)
 
@@ -231,14 +236,27 @@ def _read_image(config: SiteConfig, fields: FieldReader) -> Image | None:
         return None
     if alt is None:
         fields.error("image", "an image needs 'image_alt': a short description for readers who cannot see it")
-    if src.startswith(("https://", "http://")):
-        url = src
-    else:
-        relative = src.lstrip("/").removeprefix(f"{ASSETS_DIR}/")
-        if not (config.root / ASSETS_DIR / relative).is_file():
-            fields.error("image", f"image '{src}' not found under {ASSETS_DIR}/")
-        url = f"/{ASSETS_DIR}/{relative}"
-    return Image(url, alt or "", caption)
+    try:
+        url, picture = locate_image(config.root, src)
+    except PictureError as error:
+        fields.error("image", str(error))
+        return None
+    return Image(url, alt or "", caption, picture)
+
+
+def _body_image_locator(config: SiteConfig, source: str, body_line: int, problems: Problems) -> ImageLocator:
+    """Finds the images of an article's body, reporting an unusable one at its line of the article."""
+
+    def locate(src: str, line: int) -> tuple[str, Picture | None] | None:
+        if "://" in src or src.startswith("data:"):
+            return src, None
+        try:
+            return locate_image(config.root, unquote(src))  # markdown-it percent-encodes what it parses
+        except PictureError as error:
+            problems.error(source, body_line + line - 1, str(error))
+            return None
+
+    return locate
 
 
 def _check_unique(results: list[_ReadResult], problems: Problems) -> None:

@@ -1,14 +1,27 @@
-"""Article bodies: CommonMark plus tables, safe by default, headings linkable."""
+"""Article bodies: CommonMark plus tables, safe by default, headings linkable, pictures responsive."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape
+from typing import Callable, Sequence
+from urllib.parse import quote
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
+from .pictures import WEBP, ImageVariant, Picture
 from .urls import slugify
+
+# A body picture is as wide as the article's column: the whole screen on phones, 42rem from tablets on.
+BODY_PICTURE_SIZES = "(min-width: 48rem) 42rem, 100vw"
+
+# Given an image's address as written and its line in the Markdown: its URL and picture, or None if it is
+# unusable (the locator has reported why).
+ImageLocator = Callable[[str, int], "tuple[str, Picture | None] | None"]
 
 
 @dataclass(frozen=True)
@@ -17,6 +30,7 @@ class RenderedBody:
     first_paragraph: str  # plain text, the summary when the front matter gives none
     word_count: int
     text: str  # the words of every paragraph and heading, for comparing articles
+    pictures: tuple[Picture, ...] = ()  # the raster pictures it shows
 
 
 @lru_cache(maxsize=2)
@@ -24,6 +38,7 @@ def _parser(allow_html: bool) -> MarkdownIt:
     # markdown-it's link validation already refuses javascript:, vbscript:, file: and data: URLs.
     parser = MarkdownIt("commonmark", {"html": allow_html, "typographer": False}).enable("table")
     parser.use(anchors_plugin, min_level=2, max_level=6, slug_func=_heading_id)
+    parser.add_render_rule("image", _render_image)
     return parser
 
 
@@ -31,9 +46,13 @@ def _heading_id(text: str) -> str:
     return slugify(text) or "section"
 
 
-def render_markdown(source: str, allow_html: bool = False) -> RenderedBody:
+def render_markdown(
+    source: str, allow_html: bool = False, locate_image: ImageLocator | None = None, eager_first_picture: bool = False
+) -> RenderedBody:
+    """The body's HTML and words; `eager_first_picture` when no picture above the body comes first on the page."""
     parser = _parser(allow_html)
     tokens = parser.parse(source)
+    pictures = _locate_images(tokens, locate_image) if locate_image else ()
     first_paragraph = ""
     word_count = 0
     texts = []
@@ -48,4 +67,67 @@ def render_markdown(source: str, allow_html: bool = False) -> RenderedBody:
                 for child in token.children or ()
                 if child.type in ("text", "code_inline", "softbreak", "hardbreak")
             ).strip()
-    return RenderedBody(parser.renderer.render(tokens, parser.options, {}), first_paragraph, word_count, "\n".join(texts))
+    env = {"eager_pictures": 1 if eager_first_picture else 0}
+    return RenderedBody(parser.renderer.render(tokens, parser.options, env), first_paragraph, word_count, "\n".join(texts), pictures)
+
+
+def _locate_images(tokens: list[Token], locate_image: ImageLocator) -> tuple[Picture, ...]:
+    """Resolve every image's address and picture; an image alone in its paragraph with a title becomes a figure."""
+    pictures = []
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or not token.children:
+            continue
+        line = token.map[0] + 1 if token.map else 1
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "image" and (located := locate_image(str(child.attrGet("src")), line)):
+                url, picture = located
+                child.attrSet("src", url)
+                child.meta["located"] = True
+                if picture:
+                    child.meta["picture"] = picture
+                    pictures.append(picture)
+        only = token.children[0]
+        paragraph = tokens[index - 1]
+        if len(token.children) == 1 and only.type == "image" and only.attrGet("title") and paragraph.type == "paragraph_open" and not paragraph.hidden:
+            paragraph.tag = tokens[index + 1].tag = "figure"
+            only.meta["caption"] = True
+    return tuple(dict.fromkeys(pictures))
+
+
+def _render_image(self: RendererHTML, tokens: Sequence[Token], index: int, options, env) -> str:
+    """A located raster image as a <picture>, any other located one lazily loaded, and a figure's title as its caption."""
+    token = tokens[index]
+    if not token.meta.get("located"):
+        return RendererHTML.image(self, tokens, index, options, env)
+    caption = ""
+    if token.meta.get("caption"):
+        caption = f"<figcaption>{escape(str(token.attrGet('title')))}</figcaption>"
+        token.attrs.pop("title")
+    eager = env.get("eager_pictures", 0) > 0
+    env["eager_pictures"] = env.get("eager_pictures", 0) - 1
+    picture = token.meta.get("picture")
+    if picture is None:
+        if not eager:
+            token.attrSet("loading", "lazy")
+            token.attrSet("decoding", "async")
+        return RendererHTML.image(self, tokens, index, options, env) + caption
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    return picture_html(picture, alt, BODY_PICTURE_SIZES, eager) + caption
+
+
+def picture_html(picture: Picture, alt: str, sizes: str, eager: bool) -> str:
+    """The markup the `picture` macro of layouts/_macros.html makes, for pictures inside an article's body."""
+    fallback = picture.largest()
+    webp = f'<source type="image/webp" srcset="{_srcset(picture.in_format(WEBP))}" sizes="{sizes}">' if picture.media_type != WEBP else ""
+    loading = 'fetchpriority="high"' if eager else 'loading="lazy" decoding="async"'
+    return (
+        f'<picture>{webp}<img src="{quote(fallback.url)}" srcset="{_srcset(picture.in_format(picture.media_type))}" sizes="{sizes}"'
+        f' width="{fallback.width}" height="{fallback.height}" alt="{escape(alt)}" {loading}></picture>'
+    )
+
+
+def _srcset(variants: tuple[ImageVariant, ...]) -> str:
+    # Percent-encoded, so that a space or comma in a file name cannot split a candidate.
+    return ", ".join(f"{quote(variant.url)} {variant.width}w" for variant in variants)

@@ -26,7 +26,16 @@ class Site:
     pages: list[Page] = field(repr=False)
     built_at: dt.datetime  # the moment the build stands at (time-zone aware)
     feeds: list[Feed] = field(repr=False)
-    card_image: Image | None = None
+
+    @property
+    def card_image(self) -> Image | None:
+        """The link-preview picture of pages that have none of their own (site.yaml's card_image)."""
+        return self.config.card_image
+
+    def card_image_in(self, lang: str) -> Image | None:
+        """The card image with its description in `lang`."""
+        image, alt = self.config.card_image, self.config.card_image_alt
+        return replace(image, alt=alt(lang)) if image and alt else image
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,7 @@ class _Listing:
     url: str
     articles: list[Article]
     description: str = ""
-    image: str | None = None
+    image: Image | None = None
 
 
 def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Timeline, ...], built_at: dt.datetime) -> Site:
@@ -204,12 +213,23 @@ def _article_page(
         switches=_switches(config, article.lang, version_urls),
         feeds=feeds,
         modified=article.modified,
-        sources=(article.source, *(other.source for other in (*others, *related)), *(story.sources if story else ())),
+        sources=(
+            article.source, *(other.source for other in (*others, *related)), *(story.sources if story else ()),
+            *_picture_files((article, *related)),
+        ),
         article=article,
         translations=others,
         related=related,
         story=story,
     )
+
+
+def _picture_files(articles: tuple[Article, ...], photo: Image | None = None) -> tuple[str, ...]:
+    """The picture files a page shows: it names their derivatives, whose names follow the files' content."""
+    pictures = [picture for article in articles for picture in article.pictures]
+    if photo and photo.picture:
+        pictures.append(photo.picture)
+    return tuple(dict.fromkeys(picture.source for picture in pictures))
 
 
 def _alternates(config: SiteConfig, version_urls: dict[str, str], x_default: str | None = None) -> tuple[Alternate, ...]:
@@ -267,7 +287,8 @@ def _listing_pages(
             switches=switches,
             feeds=feeds,
             modified=max((article.modified for article in listed), default=None),
-            sources=tuple(a.source for a in listed) + (story.sources if story and on_first_page else ()),
+            sources=tuple(a.source for a in listed) + _picture_files(listed, listing.image)
+            + (story.sources if story and on_first_page else ()),
             kind=listing.kind,
             key=listing.key,
             articles=shown,

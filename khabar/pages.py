@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .content import Article
+from .content import Article, Image
 from .timelines import EventDate
 
 ListingKind = str  # "home", "category", "tag" or "author"
@@ -115,7 +115,7 @@ class ListingPage(Page):
     articles: tuple[Article, ...]
     pagination: Pagination
     slider: tuple[Article, ...] = ()
-    image: str | None = None
+    image: Image | None = None  # the author's photo
     story: StorySoFar | None = None
 
 

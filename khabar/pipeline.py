@@ -14,6 +14,7 @@ from .load import load_articles
 from .model import Site, build_site
 from .outputs.feeds import feed_outputs
 from .outputs.sitemaps import sitemap_outputs
+from .outputs.images import encode_pictures
 from .problems import BuildFailed, Problem, Problems
 from .render import render_pages
 from .timelines import load_timelines
@@ -32,6 +33,8 @@ class BuildReport:
     pages: int
     articles: int
     warnings: tuple[Problem, ...]
+    pictures_encoded: int = 0  # picture derivatives this build encoded
+    pictures_cached: int = 0  # picture derivatives taken from the cache of an earlier build
 
 
 def build_time(now: dt.datetime | None) -> dt.datetime:
@@ -68,14 +71,17 @@ def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> Buil
     site, problems = load_site(root, options)
     assets = collect_assets(root)
     links = Links(site.config.base_url, assets)
+    pictures = encode_pictures(site)  # before the staging folder opens: a picture that fails leaves nothing written
     with staged_output(root, out) as write:
         pages = render_pages(site, links, write)
         for output in (*feed_outputs(site, links), *sitemap_outputs(site, links)):
             write(output)
         for asset in assets.values():
             write(asset.output())
+        for derivative in pictures.outputs():
+            write(derivative)
     articles = sum(len(articles) for articles in site.articles.values())
-    return BuildReport(pages, articles, tuple(problems.warnings))
+    return BuildReport(pages, articles, tuple(problems.warnings), pictures.encoded, pictures.cached)
 
 
 def check(root: Path) -> Problems:

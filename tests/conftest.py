@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -75,9 +76,11 @@ class ScratchSite:
 
     def __init__(self, root: Path):
         self.root = root
-        # The demo's configuration, less its main timeline, which names a file of the demo's own.
-        config = (PROJECT / "site.yaml").read_text(encoding="utf-8")
-        (root / "site.yaml").write_text(config.replace("default_timeline: visit\n", ""), encoding="utf-8")
+        # The demo's configuration, less its main timeline, which names a file of the demo's own,
+        # and its card image, which every build of every scratch site would otherwise encode.
+        config = (PROJECT / "site.yaml").read_text(encoding="utf-8").replace("default_timeline: visit\n", "")
+        config = re.sub(r"^card_image:.*\n|^card_image_alt:\n(?:  .*\n)+", "", config, flags=re.MULTILINE)
+        (root / "site.yaml").write_text(config, encoding="utf-8")
         shutil.copytree(PROJECT / "layouts", root / "layouts")
         shutil.copytree(PROJECT / "assets", root / "assets")
         (root / "content" / "ar").mkdir(parents=True)

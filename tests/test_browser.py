@@ -158,3 +158,26 @@ def test_lighthouse_scores_on_a_phone(server: str, url: str, tmp_path):
     scores = {name: round(category["score"] * 100) for name, category in json.loads(report.read_text())["categories"].items()}
     assert set(scores) == {"performance", "accessibility", "best-practices", "seo"}
     assert min(scores.values()) >= 95, scores
+
+
+def test_pictures_fill_their_place_and_fetch_a_fitting_file(browser: Browser, phone: Page, server: str):
+    failed: list[str] = []
+    phone.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+    phone.goto(server + "/ar/2023/09/vostochny-summit/")
+    phone.wait_for_load_state("networkidle")
+    # 390 CSS pixels at twice the density: the WebP derivative just wider than 780 pixels.
+    assert phone.evaluate("document.querySelector('.hero img').currentSrc").split("/")[-1].startswith("vostochny-rocket-960.")
+    assert phone.evaluate("document.querySelector('.hero img').currentSrc").endswith(".webp")
+    assert failed == []
+
+    desktop = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    desktop.goto(server + "/en/")
+    desktop.wait_for_load_state("networkidle")
+    slide, image = desktop.evaluate(
+        "[document.querySelector('.slide'), document.querySelector('.slide img')]"
+        ".map(box => { const r = box.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })"
+    )
+    # Beside the text, the picture takes the slide's first three fifths, top to bottom.
+    assert image[0] == slide[0] and image[1] == slide[1] and image[3] == slide[3]
+    assert abs(image[2] - slide[2] * 3 / 5) < 20
+    desktop.context.close()
