@@ -90,5 +90,9 @@ def _full_text(article: Article, links: Links) -> str:
     if image is None:
         return body
     caption = f"<figcaption>{html.escape(image.caption)}</figcaption>" if image.caption else ""
-    figure = f'<figure><img src="{html.escape(links.absolute(image.url))}" alt="{html.escape(image.alt)}">{caption}</figure>'
+    # Feed readers take any format and scale pictures themselves: the largest derivative in the original's format.
+    shown = image.picture.largest() if image.picture else None
+    source = links.absolute(shown.url if shown else image.url)
+    size = f' width="{shown.width}" height="{shown.height}"' if shown else ""
+    figure = f'<figure><img src="{html.escape(source)}"{size} alt="{html.escape(image.alt)}">{caption}</figure>'
     return f"{figure}\n{body}"
