@@ -12,6 +12,7 @@ from .config import SiteConfig, load_config
 from .links import Links
 from .load import load_articles
 from .model import Site, build_site
+from .outputs.search import search_outputs
 from .problems import BuildFailed, Problem, Problems
 from .render import render_pages
 from .timelines import load_timelines
@@ -70,6 +71,8 @@ def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> Buil
         pages = render_pages(site, links, write)
         for asset in assets.values():
             write(asset.output())
+        for output in search_outputs(site, links):
+            write(output)
     articles = sum(len(articles) for articles in site.articles.values())
     return BuildReport(pages, articles, tuple(problems.warnings))
 

@@ -1,0 +1,140 @@
+"""The search index: one Pagefind bundle per language, fed one record per article with its words in search form.
+
+Pagefind reads text word by word, but knows nothing of Arabic spelling: "بُوتِين",
+"وبوتين" and "لبوتين" would be three words to it. So khabar gives it each article's
+words already in their search form (`textnorm.search_form`), and the search page
+puts the reader's query in the same form before asking Pagefind. What a reader
+sees of a result (title, date, summary) travels beside the words as written.
+
+Arabic is indexed without Pagefind's own Arabic stemmer: over the search form it
+merges unrelated words and breaks the match of a half-typed word with the whole
+one. English keeps Pagefind's English stemmer. Each language's bundle holds that
+one language under /pagefind/<lang>/, so Pagefind needs no language mapping, the
+two are built side by side, and a reader downloads only their own language's files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import html
+import json
+import posixpath
+import re
+
+from pagefind.service import PagefindService
+
+from ..config import CONFIG_FILE
+from ..content import Article
+from ..links import Links
+from ..localize import Localizer
+from ..model import Site
+from ..output import Output
+from ..problems import BuildFailed, Problems
+from ..textnorm import search_words
+
+SEARCH_FOLDER = "pagefind"
+_UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")  # ready-made UIs
+_MEDIA_TYPES = {".js": "text/javascript", ".json": "application/json"}
+_TAG = re.compile(r"<[^>]*>")
+# Pagefind's name for "no stemmer": the search form already brings an Arabic word's spellings together.
+_UNSTEMMED = "unknown"
+
+
+def search_bundle_url(lang: str) -> str:
+    """Where a language's search bundle is published; pagefind.js finds the rest beside itself."""
+    return f"/{SEARCH_FOLDER}/{lang}/"
+
+
+def search_outputs(site: Site, links: Links) -> list[Output]:
+    """Pagefind's script, WebAssembly and index files, one bundle per language."""
+    inputs = {lang: (*sorted(article.source for article in articles), CONFIG_FILE) for lang, articles in site.articles.items()}
+    records = {}
+    for language in site.config.languages:
+        localizer = Localizer(language, site.config.strings[language.code])
+        records[language.code] = [_record(article, links, localizer) for article in site.articles[language.code]]
+    bundles = _index(records)
+    return [
+        Output(search_bundle_url(lang).lstrip("/") + path, _MEDIA_TYPES.get(posixpath.splitext(path)[1], "application/octet-stream"),
+               content, inputs[lang])
+        for lang, files in bundles.items()
+        for path, content in sorted(files.items())
+        if not path.startswith(_UNUSED)
+    ]
+
+
+def _record(article: Article, links: Links, localizer: Localizer) -> dict:
+    """What Pagefind indexes of an article, and what a result shows of it."""
+    text = "\n".join((
+        article.title, " ".join(tag.name for tag in article.tags), article.summary,
+        article.author.name(article.lang) if article.author else "",
+        article.category.label(article.lang) if article.category else "",
+        html.unescape(_TAG.sub(" ", article.body_html)),
+    ))
+    # Each word once: results are listed newest first, so how often a word occurs does not matter, and
+    # Pagefind's time and the reader's download grow with every word it is given.
+    words = " ".join(search_words(text))
+    language = _UNSTEMMED if article.lang.split("-")[0] == "ar" else article.lang
+    return {
+        "url": links.href(article.url),
+        "content": words,
+        "language": language,
+        "meta": {"title": article.title, "summary": article.summary, "date": localizer.date(article.date)},
+        "sort": {"published": article.date.isoformat()},
+    }
+
+
+def _index(records: dict[str, list[dict]]) -> dict[str, dict[str, bytes]]:
+    """Each language's Pagefind files, from the bundled binary, in memory; the languages side by side."""
+    async def all_languages() -> list[dict[str, bytes]]:
+        return await asyncio.gather(*(_run_pagefind(language_records) for language_records in records.values()))
+
+    try:
+        return dict(zip(records, asyncio.run(all_languages())))
+    except (OSError, RuntimeError) as error:  # no binary for this platform, or it failed
+        problems = Problems()
+        problems.error(SEARCH_FOLDER, 0, f"Pagefind could not build the search index: {error}")
+        raise BuildFailed(problems) from None
+
+
+async def _run_pagefind(records: list[dict]) -> dict[str, bytes]:
+    service = await _PromptService().launch()
+    try:
+        index = await service.create_index()
+        await asyncio.gather(*(index.add_custom_record(**record) for record in records))
+        return {file["path"]: file["content"] for file in await index.get_files()}
+    finally:
+        await service.close()
+
+
+class _PromptService(PagefindService):
+    """Pagefind's service, reading each answer as soon as it comes, however long it is.
+
+    The package's reader sleeps 0.1 s before every answer (half an hour for 20,000
+    articles) and fails on an answer over 2 MiB, which the index files of a few
+    thousand articles are.
+    """
+
+    async def _wait_for_responses(self) -> None:
+        while True:
+            response = json.loads(base64.b64decode(await _read_answer(self._backend.stdout)))
+            payload = response["payload"]
+            future = self._responses.get(response.get("message_id"))
+            if payload["type"] == "Error":
+                failure = RuntimeError(payload["message"])
+                for waiting in [future] if future else self._responses.values():  # unattributed: fail every request
+                    if not waiting.done():
+                        waiting.set_exception(failure)
+            elif future:
+                future.set_result(payload)
+
+
+async def _read_answer(stream: asyncio.StreamReader) -> bytes:
+    """One answer from the service: base64 up to the comma that ends it."""
+    parts = []
+    while True:
+        try:
+            parts.append(await stream.readuntil(b","))
+            return b"".join(parts)[:-1]
+        except asyncio.LimitOverrunError as error:  # longer than the stream's buffer: take what is there, read on
+            parts.append(await stream.readexactly(error.consumed))
