@@ -10,7 +10,8 @@ from . import urls
 from .config import SiteConfig
 from .content import Article
 from .pages import (
-    Alternate, ArticlePage, LanguageSwitch, ListingKind, ListingPage, NavLink, Page, Pagination, RedirectPage, StorySoFar,
+    Alternate, ArticlePage, LanguageSwitch, ListingKind, ListingPage, NavLink, Page, Pagination, RedirectPage, SearchPage,
+    StorySoFar,
 )
 from .related import related_by_language
 from .storyline import Storyline, timeline_page, timelines_index_page
@@ -63,6 +64,7 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
         pages.extend(_listing_pages(config, listing, listing_urls, story))
     if timelines:
         pages.extend(_timeline_pages(config, timelines, translations))
+    pages.extend(_search_pages(config))
     pages.append(_root_page(config))
     pages.append(Page(url=urls.NOT_FOUND_URL, lang=config.default_language, template="404.html", title="404"))
 
@@ -87,6 +89,24 @@ def _timeline_pages(config: SiteConfig, timelines: tuple[Timeline, ...], transla
             page = timeline_page(timeline, lang, translations)
             pages.append(replace(page, alternates=_alternates(config, versions), switches=_switches(config, lang, versions)))
     return pages
+
+
+def _search_pages(config: SiteConfig) -> list[SearchPage]:
+    """The search page of each language; each is the other's translation."""
+    versions = {lang: urls.search_url(lang) for lang in config.language_codes}
+    return [
+        SearchPage(
+            url=versions[lang],
+            lang=lang,
+            template="search.html",
+            title=config.strings[lang]["search"],
+            description=config.description(lang),
+            alternates=_alternates(config, versions),
+            switches=_switches(config, lang, versions),
+            index_url=urls.search_index_url(lang),
+        )
+        for lang in config.language_codes
+    ]
 
 
 def _translations(articles: list[Article]) -> dict[str, dict[str, Article]]:

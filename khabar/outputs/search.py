@@ -16,6 +16,7 @@ two are built side by side, and a reader downloads only their own language's fil
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import base64
 import html
 import json
@@ -32,18 +33,13 @@ from ..model import Site
 from ..output import Output
 from ..problems import BuildFailed, Problems
 from ..textnorm import search_words
+from ..urls import search_index_url
 
-SEARCH_FOLDER = "pagefind"
 _UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")  # ready-made UIs
 _MEDIA_TYPES = {".js": "text/javascript", ".json": "application/json"}
 _TAG = re.compile(r"<[^>]*>")
 # Pagefind's name for "no stemmer": the search form already brings an Arabic word's spellings together.
 _UNSTEMMED = "unknown"
-
-
-def search_bundle_url(lang: str) -> str:
-    """Where a language's search bundle is published; pagefind.js finds the rest beside itself."""
-    return f"/{SEARCH_FOLDER}/{lang}/"
 
 
 def search_outputs(site: Site, links: Links) -> list[Output]:
@@ -55,7 +51,7 @@ def search_outputs(site: Site, links: Links) -> list[Output]:
         records[language.code] = [_record(article, links, localizer) for article in site.articles[language.code]]
     bundles = _index(records)
     return [
-        Output(search_bundle_url(lang).lstrip("/") + path, _MEDIA_TYPES.get(posixpath.splitext(path)[1], "application/octet-stream"),
+        Output(search_index_url(lang).lstrip("/") + path, _MEDIA_TYPES.get(posixpath.splitext(path)[1], "application/octet-stream"),
                content, inputs[lang])
         for lang, files in bundles.items()
         for path, content in sorted(files.items())
@@ -80,7 +76,7 @@ def _record(article: Article, links: Links, localizer: Localizer) -> dict:
         "content": words,
         "language": language,
         "meta": {"title": article.title, "summary": article.summary, "date": localizer.date(article.date)},
-        "sort": {"published": article.date.isoformat()},
+        "sort": {"published": article.date.astimezone(dt.timezone.utc).isoformat()},  # compared as text: one offset
     }
 
 
@@ -93,7 +89,7 @@ def _index(records: dict[str, list[dict]]) -> dict[str, dict[str, bytes]]:
         return dict(zip(records, asyncio.run(all_languages())))
     except (OSError, RuntimeError) as error:  # no binary for this platform, or it failed
         problems = Problems()
-        problems.error(SEARCH_FOLDER, 0, f"Pagefind could not build the search index: {error}")
+        problems.error("pagefind", 0, f"Pagefind could not build the search index: {error}")
         raise BuildFailed(problems) from None
 
 
