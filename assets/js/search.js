@@ -50,9 +50,11 @@ function start(form) {
   const digits = (number) => String(number).replace(/[0-9]/g, (digit) => strings.digits[digit]);
   const counted = (count) => (strings.results[plural.select(count)] || strings.results.other).replace("{count}", digits(count));
 
-  async function loadPagefind() {
-    // pagefind.js finds its index beside itself, so the page's base path carries over.
-    pagefind ??= import(new URL("pagefind.js", new URL(form.dataset.index, document.baseURI)).href);
+  function loadPagefind() {
+    // pagefind.js finds its index beside itself, so the page's base path carries over. The index's
+    // addresses already carry that base path: Pagefind must not add it again (baseUrl "/").
+    pagefind ??= import(new URL("pagefind.js", new URL(form.dataset.index, document.baseURI)).href)
+      .then(async (module) => { await module.options({ baseUrl: "/" }); return module; });
     return pagefind;
   }
 
