@@ -22,6 +22,7 @@ import html
 import json
 import posixpath
 import re
+from typing import Iterator
 
 from pagefind.service import PagefindService
 
@@ -40,16 +41,13 @@ _MEDIA_TYPES = {".js": "text/javascript", ".json": "application/json"}
 _TAG = re.compile(r"<[^>]*>")
 # Pagefind's name for "no stemmer": the search form already brings an Arabic word's spellings together.
 _UNSTEMMED = "unknown"
+_RECORDS_PER_TURN = 50
 
 
 def search_outputs(site: Site, links: Links) -> list[Output]:
     """Pagefind's script, WebAssembly and index files, one bundle per language."""
     inputs = {lang: (*sorted(article.source for article in articles), CONFIG_FILE) for lang, articles in site.articles.items()}
-    records = {}
-    for language in site.config.languages:
-        localizer = Localizer(language, site.config.strings[language.code])
-        records[language.code] = [_record(article, links, localizer) for article in site.articles[language.code]]
-    bundles = _index(records)
+    bundles = index_files(search_records(site, links))
     return [
         Output(search_index_url(lang).lstrip("/") + path, _MEDIA_TYPES.get(posixpath.splitext(path)[1], "application/octet-stream"),
                content, inputs[lang])
@@ -57,6 +55,12 @@ def search_outputs(site: Site, links: Links) -> list[Output]:
         for path, content in sorted(files.items())
         if not path.startswith(_UNUSED)
     ]
+
+
+def search_records(site: Site, links: Links) -> dict[str, Iterator[dict]]:
+    """Per language, what Pagefind is given of each article; made one by one as Pagefind asks for more."""
+    localizers = {language.code: Localizer(language, site.config.strings[language.code]) for language in site.config.languages}
+    return {lang: (_record(article, links, localizers[lang]) for article in articles) for lang, articles in site.articles.items()}
 
 
 def _record(article: Article, links: Links, localizer: Localizer) -> dict:
@@ -80,7 +84,7 @@ def _record(article: Article, links: Links, localizer: Localizer) -> dict:
     }
 
 
-def _index(records: dict[str, list[dict]]) -> dict[str, dict[str, bytes]]:
+def index_files(records: dict[str, Iterator[dict]]) -> dict[str, dict[str, bytes]]:
     """Each language's Pagefind files, from the bundled binary, in memory; the languages side by side."""
     async def all_languages() -> list[dict[str, bytes]]:
         return await asyncio.gather(*(_run_pagefind(language_records) for language_records in records.values()))
@@ -93,11 +97,16 @@ def _index(records: dict[str, list[dict]]) -> dict[str, dict[str, bytes]]:
         raise BuildFailed(problems) from None
 
 
-async def _run_pagefind(records: list[dict]) -> dict[str, bytes]:
+async def _run_pagefind(records: Iterator[dict]) -> dict[str, bytes]:
     service = await _PromptService().launch()
     try:
         index = await service.create_index()
-        await asyncio.gather(*(index.add_custom_record(**record) for record in records))
+        added = []
+        for record in records:
+            added.append(asyncio.ensure_future(index.add_custom_record(**record)))
+            if len(added) % _RECORDS_PER_TURN == 0:
+                await asyncio.sleep(0)  # send these, and let the other language's run: Pagefind indexes while we make more
+        await asyncio.gather(*added)
         return {file["path"]: file["content"] for file in await index.get_files()}
     finally:
         await service.close()
