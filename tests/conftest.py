@@ -29,11 +29,11 @@ class Run:
     stderr: str
 
 
-def run_cli(*arguments: str, root: Path = PROJECT) -> Run:
-    """The real command line, in a fresh interpreter, as an editor would run it."""
+def run_cli(*arguments: str, root: Path = PROJECT, env: dict[str, str] | None = None) -> Run:
+    """The real command line, in a fresh interpreter, as an editor would run it (in `env` if given)."""
     completed = subprocess.run(
         [sys.executable, str(PROJECT / "build.py"), "--root", str(root), *arguments],
-        capture_output=True, text=True, encoding="utf-8",
+        capture_output=True, text=True, encoding="utf-8", env=env,
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import subprocess
 from typing import Iterator
@@ -198,6 +199,14 @@ def test_an_empty_index_still_builds_and_searches(scratch: ScratchSite):
         entry = json.loads((scratch.out / "pagefind" / lang / "pagefind-entry.json").read_text(encoding="utf-8"))
         assert re.fullmatch(r"\d+\.\d+\.\d+", entry["version"])
         assert all(index["page_count"] == 0 for index in entry["languages"].values())
+
+
+def test_a_missing_pagefind_program_is_one_clear_line(scratch: ScratchSite):
+    missing = scratch.root / "no-pagefind-here"
+    result = run_cli("build", "--out", str(scratch.out), root=scratch.root, env={**os.environ, "PAGEFIND_BINARY_PATH": str(missing)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"pagefind: Pagefind could not build the search index: cannot run {missing}: No such file or directory" in result.stderr
+    assert not scratch.out.exists()
 
 
 def test_pages_of_the_search_are_listed_as_translations(demo: BuiltSite):

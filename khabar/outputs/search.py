@@ -22,6 +22,7 @@ import html
 import json
 import posixpath
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Iterator
 
 from pagefind.service import PagefindService
@@ -90,11 +91,16 @@ def index_files(records: dict[str, Iterator[dict]]) -> dict[str, dict[str, bytes
         return await asyncio.gather(*(_run_pagefind(language_records) for language_records in records.values()))
 
     try:
-        return dict(zip(records, asyncio.run(all_languages())))
-    except (OSError, RuntimeError) as error:  # no binary for this platform, or it failed
-        problems = Problems()
-        problems.error("pagefind", 0, f"Pagefind could not build the search index: {error}")
-        raise BuildFailed(problems) from None
+        # In an event loop of its own, on a thread of its own: `build.py serve` rebuilds from inside its server's loop.
+        with ThreadPoolExecutor(1) as thread:
+            return dict(zip(records, thread.submit(asyncio.run, all_languages()).result()))
+    except OSError as error:  # no binary for this platform, or not one that runs
+        reason = f"cannot run {error.filename}: {error.strerror}" if error.filename else str(error)
+    except RuntimeError as error:  # Pagefind refused a record
+        reason = str(error)
+    problems = Problems()
+    problems.error("pagefind", 0, f"Pagefind could not build the search index: {reason}")
+    raise BuildFailed(problems)
 
 
 async def _run_pagefind(records: Iterator[dict]) -> dict[str, bytes]:
