@@ -7,7 +7,7 @@ of one common prefix and suffix in the manner of Larkey's "light10" stemmer.
 
 The search index and the search box compare words in their "search form" instead
 (`search_form`), which the browser computes again for the query in
-assets/js/search-form.js: the two must stay in step (tests/test_search.py checks).
+assets/js/search.js: the two must stay in step (tests/test_search.py checks).
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ two are built side by side, and a reader downloads only their own language's fil
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import base64
+import datetime as dt
 import html
 import json
 import posixpath
