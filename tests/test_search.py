@@ -197,7 +197,32 @@ def test_what_the_index_returns_is_shown_as_text_never_as_markup(scratch: Scratc
         context.close()
 
 
-def test_an_empty_index_still_builds_and_searches(scratch: ScratchSite):
+def test_more_results_come_twenty_at_a_time_and_take_the_focus(scratch: ScratchSite, browser: Browser):
+    for number in range(25):
+        scratch.article("ar", f"story-{number:02d}", f"title: خبر {number} عن بوتين\ndate: 2023-09-{1 + number:02d}T10:00:00+03:00")
+    result = scratch.build()
+    assert result.returncode == 0, result.stderr
+    with static_host(scratch.out) as base:
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        page.goto(base + "/ar/search/?q=بوتين")
+        expect(page.locator("#search-status")).to_have_text(LOCALIZERS["ar"].plural("search_results", 25))
+        expect(page.locator("#search-results li")).to_have_count(20)
+        assert page.locator("#search-results li h2 a").first.inner_text() == "خبر 24 عن بوتين"  # newest first
+        page.locator("#search-more").click()
+        expect(page.locator("#search-results li")).to_have_count(25)
+        expect(page.locator("#search-more")).to_be_hidden()
+        assert page.evaluate("document.activeElement.textContent") == "خبر 4 عن بوتين"
+        context.close()
+
+
+def test_a_search_that_cannot_load_says_so(phone: Page, server: str):
+    phone.route("**/pagefind/**", lambda route: route.abort())
+    phone.goto(server + "/en/search/?q=Putin")
+    expect(phone.locator("#search-status")).to_have_text(CONFIG.strings["en"]["search_failed"])
+
+
+def test_a_site_without_articles_still_builds_its_search_index(scratch: ScratchSite):
     result = scratch.build()
     assert result.returncode == 0, result.stderr
     for lang in ("ar", "en"):
