@@ -79,15 +79,16 @@ def article(rng: random.Random, index: int, lang: str, words: list[str], tag_poo
 
 
 def make_corpus(root: Path, pairs: int) -> Path:
-    """Write (or reuse) a corpus of `pairs` article pairs under root; return its folder."""
+    """Write (or reuse) a corpus of `pairs` article pairs under root, with the project's layouts and assets as they are now."""
     folder = root / f"pairs-{pairs}"
     marker = folder / ".complete"
-    if marker.exists():
-        return folder
-    if folder.exists():
+    if not marker.exists() and folder.exists():
         shutil.rmtree(folder)
     for name in ("layouts", "assets"):
+        shutil.rmtree(folder / name, ignore_errors=True)
         shutil.copytree(PROJECT / name, folder / name)
+    if marker.exists():
+        return folder
     (folder / "site.yaml").write_text(site_yaml(), encoding="utf-8")
     rng = random.Random(pairs)
     arabic_tags = [f"{a}-{b}" for a, b in zip(ARABIC_WORDS, ARABIC_WORDS[7:])][:150]

@@ -12,7 +12,7 @@ from .content import Article, Image
 from .localize import Localizer
 from .pages import (
     X_DEFAULT, Alternate, ArticlePage, Feed, FeedLink, LanguageSwitch, ListingKind, ListingPage, NavLink, Page, Pagination,
-    RedirectPage, StorySoFar,
+    RedirectPage, SearchPage, StorySoFar,
 )
 from .storyline import Storyline, timeline_page, timelines_index_page
 from .timelines import Timeline
@@ -82,6 +82,7 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
         pages.extend(_listing_pages(config, listing, listing_urls, story, announced.on(listing.lang, listing.url)))
     if timelines:
         pages.extend(_timeline_pages(config, timelines, translations, announced))
+    pages.extend(_search_pages(config, announced))
     pages.append(_root_page(config, announced.on(config.default_language)))
     pages.append(Page(url=urls.NOT_FOUND_URL, lang=config.default_language, template="404.html", title="404",
                       feeds=announced.on(config.default_language), in_sitemap=False))
@@ -158,6 +159,26 @@ def _timeline_pages(
             pages.append(replace(page, alternates=_alternates(config, versions), switches=_switches(config, lang, versions),
                                  feeds=announced.on(lang, page.url)))
     return pages
+
+
+def _search_pages(config: SiteConfig, announced: _FeedAnnouncements) -> list[SearchPage]:
+    """The search page of each language; each is the other's translation. No search result leads to one."""
+    versions = {lang: urls.search_url(lang) for lang in config.language_codes}
+    return [
+        SearchPage(
+            url=versions[lang],
+            lang=lang,
+            template="search.html",
+            title=config.strings[lang]["search"],
+            description=config.description(lang),
+            alternates=_alternates(config, versions),
+            switches=_switches(config, lang, versions),
+            feeds=announced.on(lang),
+            in_sitemap=False,
+            index_url=urls.search_index_url(lang),
+        )
+        for lang in config.language_codes
+    ]
 
 
 def _translations(articles: list[Article]) -> dict[str, dict[str, Article]]:

@@ -124,6 +124,11 @@ class RedirectPage(Page):
     target: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class SearchPage(Page):
+    index_url: str  # the folder of this language's search index, which the page's script loads
+
+
 @dataclass(frozen=True)
 class EventEntry:
     """A timeline event as one language's pages show it."""

@@ -15,6 +15,7 @@ from .model import Site, build_site
 from .outputs.feeds import feed_outputs
 from .outputs.sitemaps import sitemap_outputs
 from .outputs.images import encode_pictures
+from .outputs.search import search_outputs
 from .problems import BuildFailed, Problem, Problems
 from .render import render_pages
 from .timelines import load_timelines
@@ -80,6 +81,8 @@ def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> Buil
             write(asset.output())
         for derivative in pictures.outputs():
             write(derivative)
+        for output in search_outputs(site, links):
+            write(output)
     articles = sum(len(articles) for articles in site.articles.values())
     return BuildReport(pages, articles, tuple(problems.warnings), pictures.encoded, pictures.cached)
 

@@ -22,7 +22,7 @@ from .model import Site
 from .output import HTML, Output
 from .pages import Page
 from .problems import BuildFailed, Problems
-from .urls import home_url, output_path
+from .urls import home_url, output_path, search_url
 
 LAYOUTS_DIR = "layouts"
 
@@ -48,6 +48,7 @@ class Renderer:
             "site": site,
             "languages": {language.code: language for language in site.config.languages},
             "home_urls": {code: home_url(code) for code in site.config.language_codes},
+            "search_urls": {code: search_url(code) for code in site.config.language_codes},
             "localizers": self.localizers,
             "link": self.links,
         }

@@ -4,6 +4,10 @@ Arabic spells one word many ways (with or without tashkeel, أ/إ/آ/ا, ى/ي, 
 stretched with tatweel) and glues the article and conjunctions to it (والصواريخ).
 Comparing texts needs all of these to meet, so a word is normalised, then stripped
 of one common prefix and suffix in the manner of Larkey's "light10" stemmer.
+
+The search index and the search box compare words in their "search form" instead
+(`search_form`), which the browser computes again for the query in
+assets/js/search.js: the two must stay in step (tests/test_search.py checks).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import chain
 
 _TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _TATWEEL = "\u0640"
@@ -71,6 +76,18 @@ def stem_english(word: str) -> str:
     return word
 
 
+# Clitics a search form takes off the front of an Arabic word, longest first, and how many letters must be left.
+# و (and) and the article come off as the light stemmer's do; ب and ل (with, for) begin too many names
+# (بوتين, لبنان) to come off a short word, so they need five letters left: لبوتين -> بوتين, but بوتين stays.
+# Taken off until none applies, so a word meets itself whatever clitics it wears: وبالاقمار, للاقمار, الاقمار.
+_SEARCH_CLITICS = (("وال", 3), ("فال", 3), ("بال", 3), ("كال", 3), ("لل", 3), ("ال", 3), ("و", 3), ("ب", 5), ("ل", 5))
+# Names from other languages are spelled with تش or ش for "ch" (فوستوتشني, فوستوشني).
+_CH_SPELLINGS = ("تش", "ش")
+# The words of a search form: _WORD's, and runs of Arabic-Indic digits, which search as Western ones.
+_SEARCH_WORD = re.compile(_WORD.pattern + "|[\u0660-\u0669]+")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
 _ARABIC_STOPS = frozenset(normalize_arabic(word) for word in _ARABIC_STOP_WORDS)
 _ENGLISH_STOPS = frozenset(_ENGLISH_STOP_WORDS)
 
@@ -104,3 +121,45 @@ def terms(text: str) -> Counter[str]:
         if stemmed := stem(word):
             counts[stemmed] += frequency
     return counts
+
+
+def search_form(text: str) -> str:
+    """A text as the search box looks it up and the index stores it: words only, in one spelling each.
+
+    Lower case; Arabic normalised, "ch" spelled one way, clitics taken off;
+    Arabic-Indic digits as Western ones. Pagefind matches the words that begin with a query's words,
+    so nothing is cut off their ends here.
+    """
+    return " ".join(filter(None, map(_search_word, _SEARCH_WORD.findall(text))))
+
+
+def search_words(text: str) -> list[str]:
+    """The distinct words of `search_form(text)`, in order of first use; for a whole article, quickly.
+
+    Words never span white space, so the text is split on it first (in C) and each
+    distinct piece is read once: an article repeats most of its pieces.
+    """
+    return list(dict.fromkeys(chain.from_iterable(map(_piece_words, dict.fromkeys(text.split())))))
+
+
+@lru_cache(maxsize=500_000)
+def _piece_words(piece: str) -> tuple[str, ...]:
+    return tuple(filter(None, map(_search_word, _SEARCH_WORD.findall(piece))))
+
+
+@lru_cache(maxsize=500_000)
+def _search_word(word: str) -> str:
+    """One word's search form, '' for a word of tashkeel alone. Each word, not the whole text, is normalised:
+    a text has far fewer distinct words than words."""
+    word = normalize_arabic(word.lower().translate(_DIGITS))
+    if not word or not "\u0600" <= word[0] <= "\u06ff":
+        return word
+    word = word.replace(*_CH_SPELLINGS)
+    stripped = True
+    while stripped:
+        stripped = False
+        for clitic, letters_left in _SEARCH_CLITICS:
+            if word.startswith(clitic) and len(word) - len(clitic) >= letters_left:
+                word, stripped = word[len(clitic):], True
+                break
+    return word

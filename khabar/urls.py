@@ -60,6 +60,11 @@ def search_url(lang: str) -> str:
     return f"/{lang}/search/"
 
 
+def search_index_url(lang: str) -> str:
+    """The folder of a language's search index: pagefind.js and the files it loads beside it."""
+    return f"/pagefind/{lang}/"
+
+
 def feed_url(page_url: str) -> str:
     """The Atom feed of a listing or timeline page: beside it, as feed.xml."""
     return f"{page_url}feed.xml"

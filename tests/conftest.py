@@ -1,16 +1,24 @@
-"""Shared fixtures: the demo site built once, and small throw-away sites for bad-input cases."""
+"""Shared fixtures: the demo site built once, small throw-away sites for bad-input cases, and a browser to read them."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import re
 import shutil
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from system import ensure_program
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -22,11 +30,11 @@ class Run:
     stderr: str
 
 
-def run_cli(*arguments: str, root: Path = PROJECT) -> Run:
-    """The real command line, in a fresh interpreter, as an editor would run it."""
+def run_cli(*arguments: str, root: Path = PROJECT, env: dict[str, str] | None = None) -> Run:
+    """The real command line, in a fresh interpreter, as an editor would run it (in `env` if given)."""
     completed = subprocess.run(
         [sys.executable, str(PROJECT / "build.py"), "--root", str(root), *arguments],
-        capture_output=True, text=True, encoding="utf-8",
+        capture_output=True, text=True, encoding="utf-8", env=env,
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
 
@@ -115,3 +123,61 @@ class ScratchSite:
 @pytest.fixture
 def scratch(tmp_path: Path) -> ScratchSite:
     return ScratchSite(tmp_path)
+
+
+@contextmanager
+def static_host(folder: Path, prefix: str = "") -> Iterator[str]:
+    """A built site behind a plain static file server, as a static host would serve it, under `prefix` ("/microsite")."""
+    handler = functools.partial(_StaticFiles, prefix, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}{prefix}"
+    finally:
+        httpd.shutdown()
+
+
+class _StaticFiles(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, prefix: str, *arguments, **keywords):
+        self.prefix = prefix
+        super().__init__(*arguments, **keywords)
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix + "/"):
+            return str(Path(self.directory) / "no such file")  # outside the site's sub-path: 404
+        return super().translate_path(path[len(self.prefix):])
+
+    def log_message(self, *arguments: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(demo: BuiltSite) -> Iterator[str]:
+    with static_host(demo.out) as url:
+        yield url
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, asking nothing of the network but what a page asks."""
+    chromium = ensure_program("chromium", "chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()

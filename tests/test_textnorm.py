@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from khabar.textnorm import normalize_arabic, stem, stem_arabic, stem_english, terms
+from khabar.textnorm import normalize_arabic, search_form, search_words, stem, stem_arabic, stem_english, terms
 
 
 def test_normalisation_drops_tashkeel_and_tatweel_and_unifies_letters():
@@ -50,3 +50,31 @@ def test_stop_words_and_numbers_are_left_out_in_both_languages():
 
 def test_latin_names_inside_arabic_text_are_terms():
     assert terms("مقاتلات Su-35 وSu-57")["su"] == 2
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["بوتين", "وبوتين", "لبوتين", "بُوتِين", "ولبوتين", "بوتيـــن"],
+        ["الأقمار", "الاقمار", "أقمار", "للأقمار", "وبالأقمار"],
+        ["فوستوتشني", "فوستوشني", "وفوستوتشني"],
+        ["٢٠٢٣", "۲۰۲۳", "2023"],
+        ["Vostochny", "VOSTOCHNY", "vostochny"],
+    ],
+)
+def test_spellings_of_one_word_share_a_search_form(spellings):
+    assert len({search_form(word) for word in spellings}) == 1, {word: search_form(word) for word in spellings}
+
+
+def test_search_form_keeps_names_that_begin_like_a_clitic():
+    assert search_form("بوتين لبنان كوريا فلاديمير بلد وكيم") == "بوتين لبنان كوريا فلاديمير بلد كيم"
+
+
+def test_search_form_is_words_only():
+    assert search_form("«بوتين»، و(كيم)! Tu-95MS — َ") == "بوتين و كيم tu 95ms"
+
+
+def test_search_words_are_the_distinct_words_of_the_search_form_in_order():
+    text = "قال بوتين إن بوتين، وبوتين أيضًا، التقى كيم Kim in Vostochny, Kim said. ٢٠٢٣"
+    assert search_words(text) == list(dict.fromkeys(search_form(text).split()))
+    assert search_words(text)[:3] == ["قال", "بوتين", "ان"]

@@ -1,0 +1,151 @@
+"""The search index: one Pagefind bundle per language, fed one record per article with its words in search form.
+
+Pagefind reads text word by word, but knows nothing of Arabic spelling: "بُوتِين",
+"وبوتين" and "لبوتين" would be three words to it. So khabar gives it each article's
+words already in their search form (`textnorm.search_form`), and the search page
+puts the reader's query in the same form before asking Pagefind. What a reader
+sees of a result (title, date, summary) travels beside the words as written.
+
+Arabic is indexed without Pagefind's own Arabic stemmer: over the search form it
+merges unrelated words and breaks the match of a half-typed word with the whole
+one. English keeps Pagefind's English stemmer. Each language's bundle holds that
+one language under /pagefind/<lang>/, so Pagefind needs no language mapping, the
+two are built side by side, and a reader downloads only their own language's files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import html
+import json
+import posixpath
+import re
+from concurrent.futures import ThreadPoolExecutor
+from typing import Iterator
+
+from pagefind.service import PagefindService
+
+from ..config import CONFIG_FILE
+from ..content import Article
+from ..links import Links
+from ..localize import Localizer
+from ..model import Site
+from ..output import Output
+from ..problems import BuildFailed, Problems
+from ..textnorm import search_words
+from ..urls import search_index_url
+
+_UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")  # ready-made UIs
+_MEDIA_TYPES = {".js": "text/javascript", ".json": "application/json"}
+_TAG = re.compile(r"<[^>]*>")
+# Pagefind's name for "no stemmer": the search form already brings an Arabic word's spellings together.
+_UNSTEMMED = "unknown"
+_RECORDS_PER_TURN = 50
+
+
+def search_outputs(site: Site, links: Links) -> list[Output]:
+    """Pagefind's script, WebAssembly and index files, one bundle per language."""
+    inputs = {lang: (*sorted(article.source for article in articles), CONFIG_FILE) for lang, articles in site.articles.items()}
+    bundles = index_files(search_records(site, links))
+    return [
+        Output(search_index_url(lang).lstrip("/") + path, _MEDIA_TYPES.get(posixpath.splitext(path)[1], "application/octet-stream"),
+               content, inputs[lang])
+        for lang, files in bundles.items()
+        for path, content in sorted(files.items())
+        if not path.startswith(_UNUSED)
+    ]
+
+
+def search_records(site: Site, links: Links) -> dict[str, Iterator[dict]]:
+    """Per language, what Pagefind is given of each article; made one by one as Pagefind asks for more."""
+    localizers = {language.code: Localizer(language, site.config.strings[language.code]) for language in site.config.languages}
+    return {lang: (_record(article, links, localizers[lang]) for article in articles) for lang, articles in site.articles.items()}
+
+
+def _record(article: Article, links: Links, localizer: Localizer) -> dict:
+    """What Pagefind indexes of an article, and what a result shows of it."""
+    text = "\n".join((
+        article.title, " ".join(tag.name for tag in article.tags), article.summary,
+        article.author.name(article.lang) if article.author else "",
+        article.category.label(article.lang) if article.category else "",
+        html.unescape(_TAG.sub(" ", article.body_html)),
+    ))
+    # Each word once: results are listed newest first, so how often a word occurs does not matter, and
+    # Pagefind's time and the reader's download grow with every word it is given.
+    words = " ".join(search_words(text))
+    language = _UNSTEMMED if article.lang.split("-")[0] == "ar" else article.lang
+    return {
+        "url": links.href(article.url),
+        "content": words,
+        "language": language,
+        "meta": {"title": article.title, "summary": article.summary, "date": localizer.date(article.date)},
+        "sort": {"published": article.date.astimezone(dt.timezone.utc).isoformat()},  # compared as text: one offset
+    }
+
+
+def index_files(records: dict[str, Iterator[dict]]) -> dict[str, dict[str, bytes]]:
+    """Each language's Pagefind files, from the bundled binary, in memory; the languages side by side."""
+    async def all_languages() -> list[dict[str, bytes]]:
+        return await asyncio.gather(*(_run_pagefind(language_records) for language_records in records.values()))
+
+    try:
+        # In an event loop of its own, on a thread of its own: `build.py serve` rebuilds from inside its server's loop.
+        with ThreadPoolExecutor(1) as thread:
+            return dict(zip(records, thread.submit(asyncio.run, all_languages()).result()))
+    except OSError as error:  # no binary for this platform, or not one that runs
+        reason = f"cannot run {error.filename}: {error.strerror}" if error.filename else str(error)
+    except RuntimeError as error:  # Pagefind refused a record
+        reason = str(error)
+    problems = Problems()
+    problems.error("pagefind", 0, f"Pagefind could not build the search index: {reason}")
+    raise BuildFailed(problems)
+
+
+async def _run_pagefind(records: Iterator[dict]) -> dict[str, bytes]:
+    service = await _PromptService().launch()
+    try:
+        index = await service.create_index()
+        added = []
+        for record in records:
+            added.append(asyncio.ensure_future(index.add_custom_record(**record)))
+            if len(added) % _RECORDS_PER_TURN == 0:
+                await asyncio.sleep(0)  # send these, and let the other language's run: Pagefind indexes while we make more
+        await asyncio.gather(*added)
+        return {file["path"]: file["content"] for file in await index.get_files()}
+    finally:
+        await service.close()
+
+
+class _PromptService(PagefindService):
+    """Pagefind's service, reading each answer as soon as it comes, however long it is.
+
+    The package's reader sleeps 0.1 s before every answer (half an hour for 20,000
+    articles) and fails on an answer over 2 MiB, which the index files of a few
+    thousand articles are.
+    """
+
+    async def _wait_for_responses(self) -> None:
+        while True:
+            response = json.loads(base64.b64decode(await _read_answer(self._backend.stdout)))
+            payload = response["payload"]
+            future = self._responses.get(response.get("message_id"))
+            if payload["type"] == "Error":
+                failure = RuntimeError(payload["message"])
+                for waiting in [future] if future else self._responses.values():  # unattributed: fail every request
+                    if not waiting.done():
+                        waiting.set_exception(failure)
+            elif future:
+                future.set_result(payload)
+
+
+async def _read_answer(stream: asyncio.StreamReader) -> bytes:
+    """One answer from the service: base64 up to the comma that ends it."""
+    parts = []
+    while True:
+        try:
+            parts.append(await stream.readuntil(b","))
+            return b"".join(parts)[:-1]
+        except asyncio.LimitOverrunError as error:  # longer than the stream's buffer: take what is there, read on
+            parts.append(await stream.readexactly(error.consumed))
