@@ -230,7 +230,10 @@ def locate_image(root: Path, reference: str) -> tuple[str, Picture | None]:
         return reference, None
     relative = reference.lstrip("/").removeprefix(f"{ASSETS_DIR}/")
     assets = (root / ASSETS_DIR).resolve()
-    path = (assets / relative).resolve()
+    try:
+        path = (assets / relative).resolve()
+    except (OSError, ValueError) as error:  # a NUL byte in the name, a loop of links
+        raise PictureError(f"image '{reference}' cannot be opened: {error}") from None
     if assets not in path.parents:
         raise PictureError(f"image '{reference}' is outside {ASSETS_DIR}/")
     if not path.is_file():

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit
 from .assets import Asset
 
 # A site-relative address in an attribute of HTML the model made (an article body): href="/ar/…", srcset="/a.webp 640w, …".
-_SITE_RELATIVE_ATTRIBUTE = re.compile(r'\b(href|src|srcset)="(/[^"]*)"')
+_SITE_RELATIVE_ATTRIBUTE = re.compile(r'\b(href|src|srcset)="(/(?!/)[^"]*)"')  # not "//host/…": another host
 
 
 class Links:

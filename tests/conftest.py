@@ -35,6 +35,7 @@ def run_cli(*arguments: str, root: Path = PROJECT, env: dict[str, str] | None = 
     completed = subprocess.run(
         [sys.executable, str(PROJECT / "build.py"), "--root", str(root), *arguments],
         capture_output=True, text=True, encoding="utf-8", env=env,
+        timeout=300,  # a build that hangs fails its test instead of the whole run
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
 

@@ -239,6 +239,17 @@ def test_a_missing_pagefind_program_is_one_clear_line(scratch: ScratchSite):
     assert not scratch.out.exists()
 
 
+@pytest.mark.parametrize("behaviour", ["exit 3", "echo 'not an answer,'; sleep 1"], ids=["dies", "speaks-garbage"])
+def test_a_pagefind_that_stops_answering_fails_the_build_instead_of_hanging_it(scratch: ScratchSite, behaviour: str):
+    scratch.article("ar", "story", "title: خبر\ndate: 2023-09-13")
+    broken = scratch.write("broken-pagefind", f"#!/bin/sh\n{behaviour}\n")
+    broken.chmod(0o755)
+    result = run_cli("build", "--out", str(scratch.out), root=scratch.root, env={**os.environ, "PAGEFIND_BINARY_PATH": str(broken)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "pagefind: Pagefind could not build the search index: the Pagefind service stopped answering" in result.stderr
+    assert not scratch.out.exists()
+
+
 def test_pages_of_the_search_are_listed_as_translations(demo: BuiltSite):
     for lang, other in (("ar", "en"), ("en", "ar")):
         html = demo.page(f"/{lang}/search/")

@@ -126,18 +126,34 @@ class _PromptService(PagefindService):
     thousand articles are.
     """
 
+    _stopped: RuntimeError | None = None
+
     async def _wait_for_responses(self) -> None:
-        while True:
-            response = json.loads(base64.b64decode(await _read_answer(self._backend.stdout)))
-            payload = response["payload"]
-            future = self._responses.get(response.get("message_id"))
-            if payload["type"] == "Error":
-                failure = RuntimeError(payload["message"])
-                for waiting in [future] if future else self._responses.values():  # unattributed: fail every request
-                    if not waiting.done():
-                        waiting.set_exception(failure)
-            elif future:
-                future.set_result(payload)
+        try:
+            while True:
+                response = json.loads(base64.b64decode(await _read_answer(self._backend.stdout)))
+                payload = response["payload"]
+                future = self._responses.get(response.get("message_id"))
+                if payload["type"] == "Error":
+                    self._fail(RuntimeError(payload["message"]), [future] if future else None)
+                elif future:
+                    future.set_result(payload)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # the service died or spoke garbage: fail every request rather than wait for ever
+            self._stopped = RuntimeError(f"the Pagefind service stopped answering ({error.__class__.__name__}: {error})")
+            self._fail(self._stopped, None)
+
+    async def send(self, payload: dict) -> dict:
+        if self._stopped is not None:  # nothing would ever answer
+            raise self._stopped
+        return await super().send(payload)
+
+    def _fail(self, failure: RuntimeError, futures: list[asyncio.Future] | None) -> None:
+        """Fail the given requests, or every pending one when the failure names none."""
+        for waiting in futures if futures is not None else list(self._responses.values()):
+            if not waiting.done():
+                waiting.set_exception(failure)
 
 
 async def _read_answer(stream: asyncio.StreamReader) -> bytes:
