@@ -78,7 +78,7 @@ class _Moment(click.ParamType):
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--base-url", default=None, help="The address the site is served from, e.g. https://example.org/summit/.")
 @click.option("--now", type=_Moment(), default=None,
-              help="The build time (ISO 8601), for the news sitemap and feeds [default: SOURCE_DATE_EPOCH, else the clock].")
+              help="The build time (ISO 8601), which decides what the News sitemap lists [default: SOURCE_DATE_EPOCH, else the clock].")
 @click.pass_obj
 def build(root: Path, out: Path | None, drafts: bool, base_url: str | None, now: dt.datetime | None) -> None:
     """Build the site into a folder, replacing it only if the build succeeds."""

@@ -33,6 +33,7 @@ class Asset:
     relative: str  # "css/site.css", under assets/
     published: str  # "css/site.5f0c2a91d3.css": the name it is published under
     content: bytes
+    names: tuple[str, ...] = ()  # the other assets a stylesheet names, whose fingerprints are in its content
 
     @property
     def source_url(self) -> str:
@@ -45,7 +46,8 @@ class Asset:
     def output(self) -> Output:
         suffix = posixpath.splitext(self.relative)[1].lower()
         media_type = MEDIA_TYPES.get(suffix, "application/octet-stream")
-        return Output(f"{ASSETS_DIR}/{self.published}", media_type, self.content, (f"{ASSETS_DIR}/{self.relative}",))
+        inputs = tuple(f"{ASSETS_DIR}/{relative}" for relative in (self.relative, *self.names))
+        return Output(f"{ASSETS_DIR}/{self.published}", media_type, self.content, inputs)
 
 
 def collect_assets(root: Path) -> dict[str, Asset]:
@@ -60,10 +62,10 @@ def collect_assets(root: Path) -> dict[str, Asset]:
     ) if folder.is_dir() else []
     assets: dict[str, Asset] = {}
     for relative in files:
-        content = (folder / relative).read_bytes()
+        content, names = (folder / relative).read_bytes(), ()
         if relative.endswith(".css"):
-            content = _point_at_fingerprints(relative, content, assets)
-        assets[relative] = Asset(relative, _fingerprinted(relative, content), content)
+            content, names = _point_at_fingerprints(relative, content, assets)
+        assets[relative] = Asset(relative, _fingerprinted(relative, content), content, names)
     return assets
 
 
@@ -72,16 +74,20 @@ def _fingerprinted(relative: str, content: bytes) -> str:
     return f"{stem}.{hashlib.sha256(content).hexdigest()[:10]}{suffix}"
 
 
-def _point_at_fingerprints(relative: str, content: bytes, assets: dict[str, Asset]) -> bytes:
+def _point_at_fingerprints(relative: str, content: bytes, assets: dict[str, Asset]) -> tuple[bytes, tuple[str, ...]]:
+    """The stylesheet with its url()s naming fingerprinted files, and the assets it names."""
     folder = posixpath.dirname(relative)
+    names: list[str] = []
 
     def fingerprinted(match: re.Match[str]) -> str:
         target = match.group(2)
         named = posixpath.normpath(posixpath.join(folder, target))
         if "://" in target or target.startswith(("data:", "/", "#")) or named not in assets:
             return match.group(0)
+        names.append(named)
         published = posixpath.relpath(assets[named].published, folder or ".")
         return f'url("{published}")'
 
     # surrogateescape: a stray byte in a stylesheet passes through untouched rather than failing the build.
-    return _CSS_URL.sub(fingerprinted, content.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+    rewritten = _CSS_URL.sub(fingerprinted, content.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+    return rewritten, tuple(dict.fromkeys(names))

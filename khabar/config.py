@@ -18,6 +18,10 @@ from .sourcefile import read_source
 CONFIG_FILE = "site.yaml"
 CONTENT_DIR = "content"
 ASSETS_DIR = "assets"
+# The site's mark under assets/: the browser tab's icon, the feeds' logo, the publisher's logo in JSON-LD.
+LOGO = "images/favicon.svg"
+# The texts khabar itself puts on pages (templates name the rest): every table must have them.
+ENGINE_STRINGS = ("home", "timelines", "search", "feed_title", "category_feed_subtitle", "author_heading")
 STRINGS_DIR = "layouts/strings"
 PERMALINK_TOKENS = {"lang", "yyyy", "mm", "dd", "slug"}
 
@@ -184,6 +188,8 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
     title = read_localized(fields, "title", codes, required=True)
     description = read_localized(fields, "description", codes) or Localized({default: ""}, default)
     strings = _load_strings(root, codes, problems)
+    if not (root / ASSETS_DIR / LOGO).is_file():
+        problems.error(f"{ASSETS_DIR}/{LOGO}", 0, "missing: the site's logo, shown as its icon, in feeds and to search engines")
     card_image_alt = read_localized(fields, "card_image_alt", codes)
     card_image = None
     if card := _read_image(root, fields, "card_image"):
@@ -357,4 +363,7 @@ def _load_strings(root: Path, languages: list[str], problems: Problems) -> dict[
         for key in reference:
             if key not in table:
                 problems.error(f"{STRINGS_DIR}/{code}.yaml", 0, f"missing string '{key}' (defined in {languages[0]}.yaml)")
+        for key in ENGINE_STRINGS:
+            if key not in table and key not in reference:
+                problems.error(f"{STRINGS_DIR}/{code}.yaml", 0, f"missing string '{key}': khabar puts it on pages itself")
     return tables

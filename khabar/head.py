@@ -16,13 +16,13 @@ from babel import Locale
 from babel.core import get_global
 
 from . import urls
+from .config import LOGO
 from .content import Article, Image
 from .links import Links
 from .localize import Localizer
 from .pages import ArticlePage, ListingPage, Page, TimelineIndexPage, TimelinePage
 
 SCHEMA = "https://schema.org"
-LOGO_ASSET = "images/favicon.svg"  # the site's mark, under assets/
 # "<", ">" and "&" written as JSON escapes, so no text can close the <script> block or open a comment.
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
@@ -96,7 +96,7 @@ class HeadMaker:
         article = page.article
         meta = list(self._common(page, "article", article.image))
         meta.append(("property", "article:published_time", article.date.isoformat()))
-        meta.append(("property", "article:modified_time", (article.updated or article.date).isoformat()))
+        meta.append(("property", "article:modified_time", article.modified.isoformat()))
         if article.category:
             meta.append(("property", "article:section", article.category.label(article.lang)))
         meta += [("property", "article:tag", tag.name) for tag in article.tags]
@@ -113,7 +113,7 @@ class HeadMaker:
             "headline": article.title,
             "description": article.summary,
             "datePublished": article.date.isoformat(),
-            "dateModified": (article.updated or article.date).isoformat(),
+            "dateModified": article.modified.isoformat(),
             "inLanguage": article.lang,
             "publisher": self._publishers[article.lang],
         }
@@ -223,7 +223,7 @@ class HeadMaker:
             "@id": self.links.absolute(urls.ROOT_URL) + "#publisher",
             "name": self.config.title(lang),
             "url": self.links.absolute(urls.home_url(lang)),
-            "logo": {"@type": "ImageObject", "url": self.links.absolute(self.links.assets[LOGO_ASSET].url)},
+            "logo": {"@type": "ImageObject", "url": self.links.absolute(self.links.assets[LOGO].url)},
         }
         return publisher
 

@@ -7,13 +7,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from . import urls
-from .config import SiteConfig
+from .config import CONFIG_FILE, SiteConfig
 from .content import Article, Image
 from .localize import Localizer
 from .pages import (
     X_DEFAULT, Alternate, ArticlePage, Feed, FeedLink, LanguageSwitch, ListingKind, ListingPage, NavLink, Page, Pagination,
     RedirectPage, SearchPage, StorySoFar,
 )
+from .problems import BuildFailed, Problems
 from .storyline import Storyline, timeline_page, timelines_index_page
 from .timelines import Timeline
 
@@ -93,7 +94,25 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
         if timelines:
             links.append(NavLink(config.strings[lang]["timelines"], urls.timelines_url(lang)))
         navigation[lang] = links
+    _refuse_shared_addresses(pages)
     return Site(config, by_language, navigation, pages, built_at, feeds)
+
+
+def _refuse_shared_addresses(pages: list[Page]) -> None:
+    """Two pages at one address would overwrite each other: with a permalink such as /{lang}/{slug}/,
+    an article named "search" or "timelines" lands on a page of the site's own."""
+    problems = Problems()
+    owners: dict[str, Page] = {}
+    for page in pages:
+        owner = owners.setdefault(page.url, page)
+        if owner is page:
+            continue
+        # Two articles never share an address (load refuses that), so the clash is an article's with a page of the site.
+        article, other = (page, owner) if isinstance(page, ArticlePage) else (owner, page)
+        where = article.article.source if isinstance(article, ArticlePage) else CONFIG_FILE
+        problems.error(where, 0, f"its address {page.url} is also that of the page '{other.title}': give it another slug")
+    if problems:
+        raise BuildFailed(problems)
 
 
 def _feeds(

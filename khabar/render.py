@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 import jinja2
 from jinja2 import meta
 
+from .config import ASSETS_DIR, LOGO
 from .head import HeadMaker
 from .links import Links
 from .localize import Localizer
@@ -51,7 +52,13 @@ class Renderer:
             "search_urls": {code: search_url(code) for code in site.config.language_codes},
             "localizers": self.localizers,
             "link": self.links,
+            "logo": LOGO,
         }
+        # Every page names the assets by their fingerprints, and falls back on the site's card for link previews.
+        card = site.card_image.picture.source if site.card_image and site.card_image.picture else None
+        self._inputs_of_every_page = (
+            *site.config.files, *(f"{ASSETS_DIR}/{asset.relative}" for asset in links.assets.values()), *([card] if card else []),
+        )
 
     def templates_used(self, name: str) -> tuple[str, ...]:
         """The template and everything it extends, includes or imports, as project paths."""
@@ -81,7 +88,7 @@ class Renderer:
             t=localizer,
             **self._shared_context,
         )
-        inputs = (*page.sources, *self.templates_used(page.template), *self.site.config.files)
+        inputs = (*page.sources, *self.templates_used(page.template), *self._inputs_of_every_page)
         return Output(output_path(page.url), HTML, html.encode("utf-8"), inputs)
 
 

@@ -16,6 +16,8 @@ def test_every_asset_is_published_under_a_name_carrying_its_content_hash(scratch
     assert font.output().media_type == "font/woff2" and font.output().path == f"assets/{font.published}"
     stylesheet = assets["css/site.css"].content.decode()
     assert f'url("../{font.published}")' in stylesheet and "noto-naskh-arabic-400.woff2" not in stylesheet
+    assert assets["css/site.css"].output().inputs == (
+        "assets/css/site.css", "assets/fonts/noto-naskh-arabic-400.woff2", "assets/fonts/noto-naskh-arabic-700.woff2")
 
 
 def test_a_changed_font_renames_the_font_and_the_stylesheet_that_names_it(scratch: ScratchSite):

@@ -165,3 +165,27 @@ def test_unwritable_output_is_reported_without_traceback(scratch: ScratchSite):
     result = run_cli("build", "--out", str(blocker / "site"), root=scratch.root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("error: cannot write the site:")
+
+
+def test_an_article_at_the_address_of_a_page_of_the_site_is_refused(scratch: ScratchSite):
+    scratch.edit_config("permalink: /{lang}/{yyyy}/{mm}/{slug}/", "permalink: /{lang}/{slug}/")
+    scratch.article("en", "search", "title: Search and rescue\ndate: 2023-09-13")
+    result = scratch.build()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "content/en/search.md: its address /en/search/ is also that of the page 'Search': give it another slug" in result.stderr
+    assert not scratch.out.exists()
+
+
+def test_string_tables_without_a_text_khabar_needs_and_a_missing_logo_are_reported(scratch: ScratchSite):
+    for lang in ("ar", "en"):
+        table = scratch.root / f"layouts/strings/{lang}.yaml"
+        table.write_text("".join(line for line in table.read_text(encoding="utf-8").splitlines(keepends=True)
+                                 if not line.startswith("search:")), encoding="utf-8")
+    (scratch.root / "assets/images/favicon.svg").unlink()
+    scratch.article("ar", "story", GOOD)
+    result = scratch.build()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "layouts/strings/ar.yaml: missing string 'search': khabar puts it on pages itself" in result.stderr
+    assert "layouts/strings/en.yaml: missing string 'search': khabar puts it on pages itself" in result.stderr
+    assert "assets/images/favicon.svg: missing: the site's logo, shown as its icon, in feeds and to search engines" in result.stderr
+    assert not scratch.out.exists()

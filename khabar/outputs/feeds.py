@@ -6,7 +6,7 @@ import html
 import xml.etree.ElementTree as ET
 from urllib.parse import quote, urlsplit
 
-from ..config import ASSETS_DIR
+from ..config import ASSETS_DIR, LOGO
 from ..content import Article
 from ..links import Links
 from ..model import Site
@@ -17,7 +17,6 @@ from .xmldoc import child, document
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 # The site's logo, as the browser tab shows it.
-LOGO = "images/favicon.svg"
 
 
 def feed_outputs(site: Site, links: Links) -> list[Output]:
@@ -26,7 +25,8 @@ def feed_outputs(site: Site, links: Links) -> list[Output]:
     full_texts: dict[str, str] = {}
     outputs = []
     for feed in site.feeds:
-        inputs = (*(article.source for article in feed.articles), *feed.sources, *site.config.files, f"{ASSETS_DIR}/{LOGO}")
+        pictures = (picture.source for article in feed.articles for picture in article.pictures)
+        inputs = (*(article.source for article in feed.articles), *feed.sources, *pictures, *site.config.files, f"{ASSETS_DIR}/{LOGO}")
         content = atom_feed(feed, site, links, full_texts)
         outputs.append(Output(output_path(feed.url), ATOM, content, tuple(dict.fromkeys(inputs))))
     return outputs
@@ -46,7 +46,7 @@ def atom_feed(feed: Feed, site: Site, links: Links, full_texts: dict[str, str]) 
         publisher = child(root, "author")
         child(publisher, "name", site.config.title(feed.lang))
         child(publisher, "uri", links.absolute(home_url(feed.lang)))
-    logo = links.absolute(f"/{ASSETS_DIR}/{LOGO}")
+    logo = links.absolute(links.assets[LOGO].url)
     child(root, "icon", logo)
     child(root, "logo", logo)
     for article in feed.articles:

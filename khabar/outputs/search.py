@@ -27,7 +27,6 @@ from typing import Iterator
 
 from pagefind.service import PagefindService
 
-from ..config import CONFIG_FILE
 from ..content import Article
 from ..links import Links
 from ..localize import Localizer
@@ -47,7 +46,7 @@ _RECORDS_PER_TURN = 50
 
 def search_outputs(site: Site, links: Links) -> list[Output]:
     """Pagefind's script, WebAssembly and index files, one bundle per language."""
-    inputs = {lang: (*sorted(article.source for article in articles), CONFIG_FILE) for lang, articles in site.articles.items()}
+    inputs = {lang: (*sorted(article.source for article in articles), *site.config.files) for lang, articles in site.articles.items()}
     bundles = index_files(search_records(site, links))
     return [
         Output(search_index_url(lang).lstrip("/") + path, _MEDIA_TYPES.get(posixpath.splitext(path)[1], "application/octet-stream"),

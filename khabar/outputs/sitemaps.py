@@ -41,7 +41,7 @@ def sitemap_outputs(site: Site, links: Links, max_urls: int = MAX_URLS) -> list[
     outputs.append(_output(urls.SITEMAP_INDEX_URL, XML, _index(sitemaps, site, links), _sources(every_page) + site.config.files))
     news = _news(site)
     outputs.append(_output(urls.NEWS_SITEMAP_URL, XML, _news_urlset(news, site, links),
-                           tuple(article.source for article in news) + site.config.files))
+                           _every_article(site) + site.config.files))
     outputs.append(_output(urls.ROBOTS_URL, TEXT, _robots(links), site.config.files))
     return outputs
 
@@ -83,6 +83,11 @@ def _as_moment(day_or_moment: dt.date, site: Site) -> dt.datetime:
     if isinstance(day_or_moment, dt.datetime):
         return day_or_moment
     return dt.datetime.combine(day_or_moment, dt.time(), site.config.timezone)
+
+
+def _every_article(site: Site) -> tuple[str, ...]:
+    """Which articles fall in the news window depends on every article's date, so it is made from them all."""
+    return tuple(article.source for articles in site.articles.values() for article in articles)
 
 
 def _news(site: Site) -> list[Article]:
