@@ -19,7 +19,7 @@ from . import urls
 from .config import LOGO
 from .content import Article, Image
 from .links import Links
-from .localize import Localizer
+from .model import Site
 from .pages import ArticlePage, ListingPage, Page, TimelineIndexPage, TimelinePage
 
 SCHEMA = "https://schema.org"
@@ -36,11 +36,11 @@ class Head:
 class HeadMaker:
     """Makes the head of each page; one per build, shared by every page it renders."""
 
-    def __init__(self, site: Any, links: Links, localizers: dict[str, Localizer]):
+    def __init__(self, site: Site, links: Links):
         self.site = site
         self.config = site.config
         self.links = links
-        self.localizers = localizers
+        self.localizers = site.localizers
         self._locales = {language.code: _og_locale(language.locale) for language in self.config.languages}
         self._publishers = {code: self._publisher(code) for code in self.config.language_codes}
 

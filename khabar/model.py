@@ -27,6 +27,7 @@ class Site:
     pages: list[Page] = field(repr=False)
     built_at: dt.datetime  # the moment the build stands at (time-zone aware)
     feeds: list[Feed] = field(repr=False)
+    localizers: dict[str, Localizer] = field(repr=False)  # per language: every text, date and number a reader sees
 
     @property
     def card_image(self) -> Image | None:
@@ -57,6 +58,7 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
     # on a malformed SOURCE_DATE_EPOCH, which the build has reported as a problem by the time it gets here.
     from .related import related_by_language
 
+    localizers = {language.code: Localizer(language, config.strings[language.code]) for language in config.languages}
     by_language: dict[str, list[Article]] = {code: [] for code in config.language_codes}
     for article in sorted(articles, key=lambda a: a.sort_key, reverse=True):
         by_language[article.lang].append(article)
@@ -68,7 +70,7 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
     related = related_by_language(list(by_language.values()), timelines_of, config.related)
     listings = _listings(config, by_language)
     listing_urls = {(listing.kind, listing.key, listing.lang): listing.url for listing in listings}
-    feeds = _feeds(config, listings, timelines, translations)
+    feeds = _feeds(config, localizers, listings, timelines, translations)
     announced = _FeedAnnouncements(feeds)
 
     pages: list[Page] = []
@@ -82,8 +84,8 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
         story = storyline.latest(listing.lang) if listing.kind == "home" else None
         pages.extend(_listing_pages(config, listing, listing_urls, story, announced.on(listing.lang, listing.url)))
     if timelines:
-        pages.extend(_timeline_pages(config, timelines, translations, announced))
-    pages.extend(_search_pages(config, announced))
+        pages.extend(_timeline_pages(config, localizers, timelines, translations, announced))
+    pages.extend(_search_pages(config, localizers, announced))
     pages.append(_root_page(config, announced.on(config.default_language)))
     pages.append(Page(url=urls.NOT_FOUND_URL, lang=config.default_language, template="404.html", title="404",
                       feeds=announced.on(config.default_language), in_sitemap=False))
@@ -92,10 +94,10 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
     for lang in config.language_codes:
         links = [NavLink(listing.title, listing.url) for listing in listings if listing.kind == "category" and listing.lang == lang]
         if timelines:
-            links.append(NavLink(config.strings[lang]["timelines"], urls.timelines_url(lang)))
+            links.append(NavLink(localizers[lang].text("timelines"), urls.timelines_url(lang)))
         navigation[lang] = links
     _refuse_shared_addresses(pages)
-    return Site(config, by_language, navigation, pages, built_at, feeds)
+    return Site(config, by_language, navigation, pages, built_at, feeds, localizers)
 
 
 def _refuse_shared_addresses(pages: list[Page]) -> None:
@@ -116,10 +118,9 @@ def _refuse_shared_addresses(pages: list[Page]) -> None:
 
 
 def _feeds(
-    config: SiteConfig, listings: list[_Listing], timelines: tuple[Timeline, ...], translations: dict[str, dict[str, Article]]
+    config: SiteConfig, localizers: dict[str, Localizer], listings: list[_Listing], timelines: tuple[Timeline, ...], translations: dict[str, dict[str, Article]]
 ) -> list[Feed]:
     """The Atom feeds: one per language, category and author, and one per timeline in each language it has articles in."""
-    localizers = {language.code: Localizer(language, config.strings[language.code]) for language in config.languages}
     feeds = []
     for listing in listings:
         if listing.kind not in ("home", "category", "author") or not listing.articles:
@@ -163,13 +164,13 @@ class _FeedAnnouncements:
 
 
 def _timeline_pages(
-    config: SiteConfig, timelines: tuple[Timeline, ...], translations: dict[str, dict[str, Article]], announced: _FeedAnnouncements
+    config: SiteConfig, localizers: dict[str, Localizer], timelines: tuple[Timeline, ...], translations: dict[str, dict[str, Article]], announced: _FeedAnnouncements
 ) -> list[Page]:
     """Each timeline, and the index of them all, in every language: each page is its own translation."""
     pages: list[Page] = []
     index_urls = {lang: urls.timelines_url(lang) for lang in config.language_codes}
     for lang in config.language_codes:
-        index = timelines_index_page(timelines, lang, config.strings[lang]["timelines"], translations)
+        index = timelines_index_page(timelines, lang, localizers[lang].text("timelines"), translations)
         pages.append(replace(index, alternates=_alternates(config, index_urls), switches=_switches(config, lang, index_urls),
                              feeds=announced.on(lang)))
         for timeline in timelines:
@@ -180,7 +181,7 @@ def _timeline_pages(
     return pages
 
 
-def _search_pages(config: SiteConfig, announced: _FeedAnnouncements) -> list[SearchPage]:
+def _search_pages(config: SiteConfig, localizers: dict[str, Localizer], announced: _FeedAnnouncements) -> list[SearchPage]:
     """The search page of each language; each is the other's translation. No search result leads to one."""
     versions = {lang: urls.search_url(lang) for lang in config.language_codes}
     return [
@@ -188,7 +189,7 @@ def _search_pages(config: SiteConfig, announced: _FeedAnnouncements) -> list[Sea
             url=versions[lang],
             lang=lang,
             template="search.html",
-            title=config.strings[lang]["search"],
+            title=localizers[lang].text("search"),
             description=config.description(lang),
             alternates=_alternates(config, versions),
             switches=_switches(config, lang, versions),

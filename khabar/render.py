@@ -18,7 +18,6 @@ from jinja2 import meta
 from .config import ASSETS_DIR, LOGO
 from .head import HeadMaker
 from .links import Links
-from .localize import Localizer
 from .model import Site
 from .output import HTML, Output
 from .pages import Page
@@ -39,10 +38,8 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.links = links
-        self.localizers = {
-            language.code: Localizer(language, site.config.strings[language.code]) for language in site.config.languages
-        }
-        self.heads = HeadMaker(site, links, self.localizers)
+        self.localizers = site.localizers
+        self.heads = HeadMaker(site, links)
         self._templates_used: dict[str, tuple[str, ...]] = {}
         # What every template sees besides its page and its language.
         self._shared_context = {

@@ -9,7 +9,7 @@ import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from conftest import PROJECT
 from system import ensure_program, lighthouse

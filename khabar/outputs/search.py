@@ -59,8 +59,7 @@ def search_outputs(site: Site, links: Links) -> list[Output]:
 
 def search_records(site: Site, links: Links) -> dict[str, Iterator[dict]]:
     """Per language, what Pagefind is given of each article; made one by one as Pagefind asks for more."""
-    localizers = {language.code: Localizer(language, site.config.strings[language.code]) for language in site.config.languages}
-    return {lang: (_record(article, links, localizers[lang]) for article in articles) for lang, articles in site.articles.items()}
+    return {lang: (_record(article, links, site.localizers[lang]) for article in articles) for lang, articles in site.articles.items()}
 
 
 def _record(article: Article, links: Links, localizer: Localizer) -> dict:
