@@ -23,8 +23,6 @@ from .model import Site
 from .pages import ArticlePage, ListingPage, Page, TimelineIndexPage, TimelinePage
 
 SCHEMA = "https://schema.org"
-# "<", ">" and "&" written as JSON escapes, so no text can close the <script> block or open a comment.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 @dataclass(frozen=True)
@@ -249,4 +247,6 @@ def _og_locale(locale: str) -> str:
 
 def _script_json(data: list[dict[str, Any]]) -> str:
     graph = data[0] if len(data) == 1 else data
-    return json.dumps(graph, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    text = json.dumps(graph, ensure_ascii=False, separators=(",", ":"))
+    # "<", ">" and "&" as JSON escapes, so no text can close the <script> block or open a comment in it.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
