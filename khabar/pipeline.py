@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from .assets import collect_assets
@@ -69,19 +70,20 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
 
 
 def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> BuildReport:
+    """The whole site into `out`: pages, assets, pictures, feeds, sitemaps and the search index, or nothing."""
     site, problems = load_site(root, options)
     assets = collect_assets(root)
     links = Links(site.config.base_url, assets)
     pictures = encode_pictures(site)  # before the staging folder opens: a picture that fails leaves nothing written
     with staged_output(root, out) as write:
-        pages = render_pages(site, links, write)
-        for output in (*feed_outputs(site, links), *sitemap_outputs(site, links)):
-            write(output)
-        for asset in assets.values():
-            write(asset.output())
-        for derivative in pictures.outputs():
-            write(derivative)
-        for output in search_outputs(site, links):
+        pages = render_pages(site, links, write)  # written by the render workers as they go
+        for output in chain(
+            (asset.output() for asset in assets.values()),
+            pictures.outputs(),
+            feed_outputs(site, links),
+            sitemap_outputs(site, links),
+            search_outputs(site, links),
+        ):
             write(output)
     articles = sum(len(articles) for articles in site.articles.values())
     return BuildReport(pages, articles, tuple(problems.warnings), pictures.encoded, pictures.cached)
