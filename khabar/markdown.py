@@ -117,14 +117,19 @@ def _render_image(self: RendererHTML, tokens: Sequence[Token], index: int, optio
     return picture_html(picture, alt, BODY_PICTURE_SIZES, eager) + caption
 
 
-def picture_html(picture: Picture, alt: str, sizes: str, eager: bool) -> str:
-    """The markup the `picture` macro of layouts/_macros.html makes, for pictures inside an article's body."""
+def picture_html(picture: Picture, alt: str, sizes: str, eager: bool, css_class: str | None = None) -> str:
+    """A raster picture as WebP beside its own format at every width, with the real size of its fallback.
+
+    Its URLs are site-relative, as in every article body: pages pass it through `Links.in_html`.
+    The first picture of a page is fetched first (`eager`); the others wait until they come near the screen.
+    """
     fallback = picture.largest()
     webp = f'<source type="image/webp" srcset="{_srcset(picture.in_format(WEBP))}" sizes="{sizes}">' if picture.media_type != WEBP else ""
     loading = 'fetchpriority="high"' if eager else 'loading="lazy" decoding="async"'
+    class_attribute = f' class="{escape(css_class)}"' if css_class else ""
     return (
-        f'<picture>{webp}<img src="{quote(fallback.url)}" srcset="{_srcset(picture.in_format(picture.media_type))}" sizes="{sizes}"'
-        f' width="{fallback.width}" height="{fallback.height}" alt="{escape(alt)}" {loading}></picture>'
+        f'<picture>{webp}<img{class_attribute} src="{quote(fallback.url)}" srcset="{_srcset(picture.in_format(picture.media_type))}"'
+        f' sizes="{sizes}" width="{fallback.width}" height="{fallback.height}" alt="{escape(alt)}" {loading}></picture>'
     )
 
 

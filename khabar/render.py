@@ -18,6 +18,7 @@ from jinja2 import meta
 from .config import ASSETS_DIR, LOGO
 from .head import HeadMaker
 from .links import Links
+from .markdown import picture_html
 from .model import Site
 from .output import HTML, Output
 from .pages import Page
@@ -37,6 +38,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        # A global, not context: macros imported from _macros.html see globals only.
+        self.environment.globals["picture_html"] = picture_html
         self.links = links
         self.localizers = site.localizers
         self.heads = HeadMaker(site, links)
