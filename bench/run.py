@@ -34,16 +34,22 @@ def timed(command: list[str]) -> tuple[float, float]:
     return seconds, peak_kb / 1024
 
 
+def clean_build(pairs: int) -> tuple[Path, Path, float, float]:
+    """The corpus of `pairs` pairs built from nothing: its folder, the output folder, seconds and peak MB."""
+    folder = make_corpus(CORPORA, pairs)
+    out = CORPORA / f"out-{pairs}"
+    shutil.rmtree(out, ignore_errors=True)
+    seconds, peak = timed([sys.executable, str(PROJECT / "build.py"), "--root", str(folder), "build", "--out", str(out)])
+    return folder, out, seconds, peak
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pairs", type=int, action="append", help="article pairs (repeatable)")
     parser.add_argument("--floor", action="store_true", help="also time the stack's floor (bench/floor.py)")
     options = parser.parse_args()
     for pairs in options.pairs or [1000, 10000]:
-        folder = make_corpus(CORPORA, pairs)
-        out = CORPORA / f"out-{pairs}"
-        shutil.rmtree(out, ignore_errors=True)
-        seconds, peak = timed([sys.executable, str(PROJECT / "build.py"), "--root", str(folder), "build", "--out", str(out)])
+        folder, out, seconds, peak = clean_build(pairs)
         pages = sum(1 for _ in out.rglob("*.html"))
         print(f"{pairs:>6} pairs ({2 * pairs} articles, {pages} pages): clean build {seconds:6.2f} s, peak RSS {peak:6.0f} MB")
         if options.floor:

@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import argparse
 import resource
-import shutil
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from corpus import PROJECT, make_corpus  # noqa: E402
-from run import CORPORA, timed  # noqa: E402
+from run import clean_build  # noqa: E402
 
 from khabar.assets import collect_assets  # noqa: E402
 from khabar.links import Links  # noqa: E402
@@ -40,10 +38,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, action="append", help="article pairs (repeatable)")
     options = parser.parse_args()
     for pairs in options.pairs or [1000, 10000]:
-        folder = make_corpus(CORPORA, pairs)
-        out = CORPORA / f"out-{pairs}"
-        shutil.rmtree(out, ignore_errors=True)
-        build_seconds, _ = timed([sys.executable, str(PROJECT / "build.py"), "--root", str(folder), "build", "--out", str(out)])
+        folder, out, build_seconds, _ = clean_build(pairs)
         published = [path for path in (out / "pagefind").rglob("*") if path.is_file()]
 
         site, _ = load_site(folder)
