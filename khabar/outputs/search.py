@@ -86,14 +86,21 @@ def _record(article: Article, links: Links, localizer: Localizer) -> dict:
 def index_files(records: dict[str, Iterator[dict]]) -> dict[str, dict[str, bytes]]:
     """Each language's Pagefind files, from the bundled binary, in memory; the languages side by side."""
     async def all_languages() -> list[dict[str, bytes]]:
-        return await asyncio.gather(*(_run_pagefind(language_records) for language_records in records.values()))
+        # Every language's run finishes, and closes its service, before a failure of one is raised.
+        results = await asyncio.gather(*(_run_pagefind(language_records) for language_records in records.values()),
+                                       return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return results
 
     try:
         # In an event loop of its own, on a thread of its own: `build.py serve` rebuilds from inside its server's loop.
         with ThreadPoolExecutor(1) as thread:
             return dict(zip(records, thread.submit(asyncio.run, all_languages()).result()))
-    except OSError as error:  # no binary for this platform, or not one that runs
-        reason = f"cannot run {error.filename}: {error.strerror}" if error.filename else str(error)
+    except OSError as error:  # no binary for this platform, or not one that runs; or its pipe broke as it died
+        reason = (f"cannot run {error.filename}: {error.strerror}" if error.filename
+                  else f"the Pagefind service stopped answering ({error})")
     except RuntimeError as error:  # Pagefind refused a record
         reason = str(error)
     problems = Problems()
@@ -141,6 +148,18 @@ class _PromptService(PagefindService):
         except Exception as error:  # the service died or spoke garbage: fail every request rather than wait for ever
             self._stopped = RuntimeError(f"the Pagefind service stopped answering ({error.__class__.__name__}: {error})")
             self._fail(self._stopped, None)
+
+    async def close(self) -> None:
+        """Stop the service and wait for it to exit while the event loop still runs, whether it answered or died."""
+        self._poll_task.cancel()
+        # The service ends when its input does. A signal instead could reap a process that has just died
+        # before asyncio's child watcher sees it, which then complains on stderr.
+        self._backend.stdin.close()
+        try:
+            await asyncio.wait_for(self._backend.wait(), timeout=10)
+        except asyncio.TimeoutError:
+            self._backend.kill()
+            await self._backend.wait()
 
     async def send(self, payload: dict) -> dict:
         if self._stopped is not None:  # nothing would ever answer
