@@ -82,7 +82,7 @@ class HeadMaker:
 
     def _card(self, image: Image | None, lang: str) -> tuple[str, int, int, str] | None:
         """The picture a link preview shows: the page's own raster picture, else the site's card."""
-        for candidate in (image, self.site.card_image_in(lang)):
+        for candidate in (image, self.site.card_images[lang]):
             if candidate is not None and candidate.picture is not None:
                 largest = candidate.picture.largest()
                 return self.links.absolute(largest.url), largest.width, largest.height, candidate.alt

@@ -29,15 +29,8 @@ class Site:
     feeds: list[Feed] = field(repr=False)
     localizers: dict[str, Localizer] = field(repr=False)  # per language: every text, date and number a reader sees
 
-    @property
-    def card_image(self) -> Image | None:
-        """The link-preview picture of pages that have none of their own (site.yaml's card_image)."""
-        return self.config.card_image
-
-    def card_image_in(self, lang: str) -> Image | None:
-        """The card image with its description in `lang`."""
-        image, alt = self.config.card_image, self.config.card_image_alt
-        return replace(image, alt=alt(lang)) if image and alt else image
+    # per language: the link-preview picture of pages without one of their own, its description in that language
+    card_images: dict[str, Image | None] = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -97,7 +90,9 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
             links.append(NavLink(localizers[lang].text("timelines"), urls.timelines_url(lang)))
         navigation[lang] = links
     _refuse_shared_addresses(pages)
-    return Site(config, by_language, navigation, pages, built_at, feeds, localizers)
+    card, alt = config.card_image, config.card_image_alt
+    card_images = {lang: replace(card, alt=alt(lang)) if card and alt else card for lang in config.language_codes}
+    return Site(config, by_language, navigation, pages, built_at, feeds, localizers, card_images)
 
 
 def _refuse_shared_addresses(pages: list[Page]) -> None:

@@ -55,7 +55,8 @@ class Renderer:
             "logo": LOGO,
         }
         # Every page names the assets by their fingerprints, and falls back on the site's card for link previews.
-        card = site.card_image.picture.source if site.card_image and site.card_image.picture else None
+        card_image = site.config.card_image
+        card = card_image.picture.source if card_image and card_image.picture else None
         self._inputs_of_every_page = (
             *site.config.files, *(f"{ASSETS_DIR}/{asset.relative}" for asset in links.assets.values()), *([card] if card else []),
         )

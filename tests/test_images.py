@@ -320,9 +320,9 @@ def test_unusable_pictures_in_site_yaml_are_errors_at_their_line(scratch: Scratc
 
 def test_the_model_gives_pictures_for_link_previews_and_page_inputs():
     site, _ = load_site(PROJECT)
-    card = site.card_image_in("en")
+    card = site.card_images["en"]
     assert card.alt == "The site's logo and its name, \"Kim in Russia\", in Arabic and English"
-    assert site.card_image.alt.startswith("شعار الموقع")
+    assert site.card_images["ar"].alt.startswith("شعار الموقع")
     largest = card.picture.largest()
     assert (largest.width, largest.height, largest.media_type) == (1200, 630, "image/png")
     page = next(page for page in site.pages if page.url == "/ar/2023/09/vostochny-summit/")

@@ -66,7 +66,7 @@ def encode_pictures(site: Site) -> EncodedPictures:
 
 def _pictures_shown(site: Site) -> list[Picture]:
     """The site's card, each article's picture and body pictures, and the photo of each author with a page."""
-    images = [site.card_image, *(page.image for page in site.pages if isinstance(page, ListingPage))]
+    images = [site.config.card_image, *(page.image for page in site.pages if isinstance(page, ListingPage))]
     pictures = [image.picture for image in images if image and image.picture]
     pictures.extend(picture for articles in site.articles.values() for article in articles for picture in article.pictures)
     return list(dict.fromkeys(pictures))
