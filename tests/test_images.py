@@ -342,3 +342,14 @@ def test_a_picture_edited_while_the_site_builds_is_refused_not_cached(tmp_path: 
         "assets/train.jpg: changed while the site was being built: build it again"
     ]
     assert not (tmp_path / ".cache").exists()
+
+
+def test_a_cache_that_cannot_be_written_is_named_as_such_not_blamed_on_the_picture(scratch: ScratchSite):
+    scratch.write("assets/images/summit.jpg", photo_with_gps((700, 400)))
+    scratch.article("en", "story", f"{GOOD}\nimage: images/summit.jpg\nimage_alt: The summit")
+    scratch.write(".cache", "a file where the cache's folder should be")
+    result = scratch.build()
+    problem, summary = result.stderr.splitlines()
+    assert result.returncode == 1 and summary == "1 problem(s) found; nothing was written."
+    assert problem.startswith(f"assets/images/summit.jpg: cannot keep its derivatives in {scratch.root / '.cache' / 'images'}: ")
+    assert not scratch.out.exists()

@@ -85,6 +85,7 @@ def _encode_all(root: Path, pending: list[tuple[Picture, tuple[ImageVariant, ...
 
 def _encode(root: Path, picture: Picture, variants: tuple[ImageVariant, ...]) -> None:
     """Decode a picture once and store each of its missing derivatives in the cache."""
+    encoded: dict[ImageVariant, bytes] = {}
     try:
         with PillowImage.open(io.BytesIO(read_unchanged(root, picture))) as original:
             upright = _for_the_web(original)
@@ -93,14 +94,20 @@ def _encode(root: Path, picture: Picture, variants: tuple[ImageVariant, ...]) ->
             size = (variant.width, variant.height)
             if size not in resized:
                 resized[size] = upright.resize(size, PillowImage.Resampling.LANCZOS, reducing_gap=3.0)
-            encoded = io.BytesIO()
-            resized[size].save(encoded, _PILLOW_FORMATS[variant.media_type], **ENCODER_SETTINGS[variant.media_type])
-            _store(cache_file(root, variant), encoded.getvalue())
+            data = io.BytesIO()
+            resized[size].save(data, _PILLOW_FORMATS[variant.media_type], **ENCODER_SETTINGS[variant.media_type])
+            encoded[variant] = data.getvalue()
     except PictureError as error:
         raise BuildFailed(_problem(picture, str(error))) from None
     except (OSError, SyntaxError, ValueError, EOFError, PillowImage.DecompressionBombError) as error:
         # It was decoded whole when probed; whatever broke since, name the file, as no article line is known now.
         raise BuildFailed(_problem(picture, f"cannot be decoded: {error}")) from None
+    for variant, data in encoded.items():
+        target = cache_file(root, variant)
+        try:
+            _store(target, data)
+        except OSError as error:  # a read-only project or a full disk: not the picture's fault
+            raise BuildFailed(_problem(picture, f"cannot keep its derivatives in {target.parent}: {error.strerror or error}")) from None
 
 
 def _for_the_web(original: PillowImage.Image) -> PillowImage.Image:
