@@ -285,6 +285,7 @@ class DevServer:
             default_handler_args={"server": self},
             log_function=lambda handler: None,  # a dev server's terminal is for the build's messages
             websocket_max_message_size=1024,  # pages send nothing
+            websocket_ping_interval=30,  # a page whose laptop slept, or whose network went, is let go
         )
         http = HTTPServer(application, max_body_size=64 * 1024, idle_connection_timeout=60, body_timeout=60)
         http.add_sockets(self.sockets)
