@@ -53,7 +53,7 @@ _LIVE_SCRIPT = Path(__file__).with_name("live.js").read_bytes()
 _LIVE_SCRIPT_TAG = f'<script src="{LIVE_SCRIPT_URL}" defer></script>'.encode()
 
 MEDIA_TYPES = {**ASSET_MEDIA_TYPES, ".html": HTML, ".xml": XML, ".json": "application/json"}
-_UTF8_TYPES = (HTML, XML, "application/json", "image/svg+xml")
+_UTF8_TYPES = (XML, "application/json", "image/svg+xml")  # and every text/ type
 
 # A burst of a thousand page loads must wait in the kernel's queue, not be refused (the default is 128).
 BACKLOG = 1024
