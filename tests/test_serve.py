@@ -377,6 +377,28 @@ def test_a_failed_rebuild_keeps_the_last_good_site_until_the_next_good_one(servi
     fetch(port, "/ar/2023/09/other/", until="خبر مصحح")
 
 
+def test_nothing_is_served_unless_the_first_build_succeeds(scratch: ScratchSite):
+    """Not an older site, and above all not a folder the build refused to replace: here the project itself."""
+    scratch.article("ar", "story", STORY)
+    scratch.write("_site/index.html", "an older site")
+    for out, expected in ((scratch.root, "refusing to replace"), (scratch.out, "nothing was written")):
+        if out == scratch.out:
+            scratch.article("ar", "broken", "title: x\ndate: not a date")
+        run = subprocess.run(serve_command(scratch.root, "--out", str(out)), capture_output=True, text=True, timeout=60)
+        assert run.returncode == 1 and expected in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
+def test_a_port_in_use_or_an_unknown_host_is_one_line(scratch: ScratchSite):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for options, expected in ((["--port", str(port)], f"error: cannot listen on 127.0.0.1 port {port}: "),
+                                  (["--host", "no such host.invalid"], "error: cannot listen on no such host.invalid port 0: ")):
+            run = subprocess.run([*serve_command(scratch.root), *options], capture_output=True, text=True, timeout=60)
+            assert run.returncode == 1 and run.stderr.startswith(expected) and run.stderr.count("\n") == 1, run.stderr
+
+
 def test_it_listens_on_loopback_only_by_default(served: str):
     """The kernel's table of listening sockets: 127.0.0.1 (0100007F) on the port, nothing else."""
     port = port_of(served)

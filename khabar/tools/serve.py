@@ -217,11 +217,17 @@ class Rebuilder:
         self._site: dict[str, bytes] = {}
 
     def first_build(self) -> bool:
-        """The first build; False if it failed and there is no earlier site to serve."""
+        """The first build; False if it failed.
+
+        Then there is nothing to serve: the folder may hold an older site, or it may be one the
+        build refused to replace (the project, a home folder), so only a folder this server has
+        seen a build write is ever served.
+        """
         self._sources = source_state(self.root)  # before building: an edit made during the build is seen
-        built = self.build()
+        if not self.build():
+            return False
         self._site = site_digests(self.out)
-        return built or os.path.isdir(self.out)
+        return True
 
     def poll(self) -> None:
         sources = source_state(self.root)
@@ -271,7 +277,7 @@ class DevServer:
         return f"http://{name}:{port}/"
 
     def run(self, build: Callable[[], bool]) -> bool:
-        """Build, then serve and rebuild on every change until KeyboardInterrupt; False if there is no site to serve."""
+        """Build, then serve and rebuild on every change until KeyboardInterrupt; False if the first build failed."""
         rebuilder = Rebuilder(self.root, self.out, build, self.pages)
         if not rebuilder.first_build():
             return False
