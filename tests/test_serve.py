@@ -21,6 +21,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser
@@ -30,7 +31,7 @@ from tornado.websocket import websocket_connect
 from conftest import PROJECT, ScratchSite
 from khabar.tools.serve import LIVE_SCRIPT_URL, LIVE_SOCKET_URL, Redirect, media_type, own_hosts, site_file, with_live_script
 
-STORY = "title: العنوان الأول\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports"
+STORY = "title: العنوان الأول\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports\ntags: [كوريا الشمالية]"
 STORY_URL = "/ar/2023/09/story/"
 
 
@@ -235,6 +236,8 @@ def test_serves_pages_assets_and_folders_as_a_static_host_does(served: str, site
     assert status == 200 and body == b"" and int(headers["Content-Length"]) == len(page)
     status, headers, _ = request(port, b"GET", b"/ar?x=1")
     assert status == 301 and headers["Location"] == "/ar/?x=1"
+    tag_page = quote("/ar/tags/كوريا-الشمالية/").encode()  # Arabic addresses, percent-encoded as browsers send them
+    assert request(port, b"GET", tag_page)[2] == with_live_script((site.out / "ar/tags/كوريا-الشمالية/index.html").read_bytes())
     status, headers, script = request(port, b"GET", LIVE_SCRIPT_URL.encode())
     assert status == 200 and headers["Content-Type"] == "text/javascript; charset=utf-8" and LIVE_SOCKET_URL.encode() in script
 

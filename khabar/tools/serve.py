@@ -189,11 +189,11 @@ class LivePages:
     def __init__(self) -> None:
         self._sockets: set[LiveSocket] = set()
 
-    def join(self, socket: LiveSocket) -> None:
-        self._sockets.add(socket)
+    def join(self, page: LiveSocket) -> None:
+        self._sockets.add(page)
 
-    def leave(self, socket: LiveSocket) -> None:
-        self._sockets.discard(socket)
+    def leave(self, page: LiveSocket) -> None:
+        self._sockets.discard(page)
 
     def reload(self, urls: list[str]) -> None:
         """A rebuild changed the files at these site URLs: pages reload."""
@@ -201,11 +201,11 @@ class LivePages:
 
     def _send(self, message: dict[str, object]) -> None:
         text = json.dumps(message, ensure_ascii=False)
-        for socket in list(self._sockets):
+        for page in list(self._sockets):
             try:
-                socket.write_message(text)
+                page.write_message(text)
             except WebSocketClosedError:
-                self.leave(socket)
+                self.leave(page)
 
 
 class Rebuilder:
