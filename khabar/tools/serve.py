@@ -30,7 +30,7 @@ import socket
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import unquote_to_bytes
 
 from tornado import web
@@ -151,17 +151,12 @@ def _is_ip(host: str) -> bool:
 def source_state(root: Path) -> dict[str, tuple[int, int]]:
     """Every source file's modification time and size, by path: any edit, addition or removal changes it."""
     state = {}
-    for name in SOURCES:
-        start = root / name
-        files = [start] if not start.is_dir() else (
-            Path(folder, file) for folder, _, files in os.walk(start) for file in files
-        )
-        for file in files:
-            try:
-                status = file.stat()
-            except OSError:
-                continue  # gone meanwhile, or a symlink to nothing
-            state[str(file)] = (status.st_mtime_ns, status.st_size)
+    for file in (file for name in SOURCES for file in _files(root / name)):
+        try:
+            status = os.stat(file)
+        except OSError:
+            continue  # gone meanwhile, or a symlink to nothing
+        state[file] = (status.st_mtime_ns, status.st_size)
     return state
 
 
@@ -169,18 +164,25 @@ def site_digests(out: Path) -> dict[str, bytes]:
     """A digest of every file the site serves, by its site URL."""
     site = os.path.realpath(out)
     digests = {}
-    for folder, subfolders, files in os.walk(site):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        for name in files:
-            if name.startswith("."):
-                continue
-            path = os.path.join(folder, name)
-            try:
-                with open(path, "rb") as file:
-                    digests[output_url(Path(os.path.relpath(path, site)).as_posix())] = hashlib.file_digest(file, "blake2b").digest()
-            except OSError:
-                continue
+    for file in _files(Path(site), skip_dotted=True):
+        try:
+            with open(file, "rb") as content:
+                digest = hashlib.file_digest(content, "blake2b").digest()
+        except OSError:
+            continue
+        digests[output_url(Path(os.path.relpath(file, site)).as_posix())] = digest
     return digests
+
+
+def _files(start: Path, skip_dotted: bool = False) -> Iterator[str]:
+    """The files under a folder, or the file itself; without those whose name, or a folder's, starts with a dot if asked."""
+    if not start.is_dir():
+        yield str(start)
+        return
+    for folder, subfolders, names in os.walk(start):
+        if skip_dotted:
+            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        yield from (os.path.join(folder, name) for name in names if not (skip_dotted and name.startswith(".")))
 
 
 class LivePages:
