@@ -113,22 +113,31 @@ def new(root: Path, title: str, lang: str, slug: str | None) -> None:
 
 
 @cli.command()
-@click.option("--port", default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; any other than this machine's own lets others read the site, drafts included.")
+@click.option("--port", default=8000, show_default=True, help="The port to listen on (0: any free one).")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder [default: <root>/_site].")
 @click.option("--drafts/--no-drafts", default=True, show_default=True, help="Show drafts while editing.")
 @click.pass_obj
-def serve(root: Path, port: int, out: Path | None, drafts: bool) -> None:
-    """Build, serve on 127.0.0.1 and rebuild and reload the browser on every change."""
-    from livereload import Server
+def serve(root: Path, host: str, port: int, out: Path | None, drafts: bool) -> None:
+    """Build, serve on this machine and rebuild and reload the browser on every change."""
+    from khabar.tools.serve import DevServer
 
     out = out or root / "_site"
-    options = BuildOptions(include_drafts=drafts, base_url=f"http://127.0.0.1:{port}/")
-    if not _run_build(root, out, options) and not out.is_dir():
+    try:
+        server = DevServer.listen(root, out, host, port)
+    except OSError as error:
+        click.echo(f"error: cannot listen on {host} port {port}: {error.strerror or error}", err=True)
         sys.exit(1)
-    server = Server()
-    for watched in ("site.yaml", "content", "layouts", "assets"):
-        server.watch(str(root / watched), lambda: _run_build(root, out, options))
-    server.serve(root=str(out), host="127.0.0.1", port=port, open_url_delay=None)
+    try:
+        if not server.local:
+            click.echo(f"warning: listening on {host}: other machines can read the site, drafts included", err=True)
+        click.echo(f"serving {out} at {server.url} (Ctrl-C stops)")
+        options = BuildOptions(include_drafts=drafts, base_url=server.url)
+        if not server.run(lambda: _run_build(root, out, options)):
+            sys.exit(1)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM
+        click.echo("stopped")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,11 @@ def main(arguments: list[str]) -> int:
         return 2
     ensure_environment()
     command = [str(PYTHON), *OWN_COMMANDS.get(arguments[0], ["build.py", arguments[0]]), *arguments[1:]]
+    if os.name == "posix":
+        # The command takes this process's place, so a signal sent to dev.py (SIGTERM, Ctrl-C) is the
+        # command's to handle: a child left behind would keep serving, or building, on its own.
+        os.chdir(ROOT)
+        os.execv(PYTHON, command)
     return subprocess.run(command, cwd=ROOT).returncode
 
 

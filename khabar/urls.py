@@ -91,3 +91,10 @@ def output_path(url: str) -> str:
     relative = url.lstrip("/")
     is_file = "." in relative.rpartition("/")[2]
     return relative if is_file else relative + "index.html"
+
+
+def output_url(path: str) -> str:
+    """The URL a file of the built site is served at, the inverse of output_path: "ar/index.html" is "/ar/"."""
+    if path == "index.html" or path.endswith("/index.html"):
+        return "/" + path.removesuffix("index.html")
+    return "/" + path

@@ -1,54 +1,447 @@
-"""`build.py serve`: builds, serves on 127.0.0.1 and rebuilds when an article changes."""
+"""`build.py serve` (khabar/tools/serve.py): a real server on a free port, asked by real HTTP and WebSocket clients.
+
+It serves the built site and nothing else, answers odd requests with the site's 404,
+holds up under bursts and clients that hang up, tells only pages of its own origin
+what a rebuild changed (by site URL), and stops with the signal that stops dev.py.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import http.client
+import json
+import os
+import re
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-import urllib.request
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
 
 from conftest import PROJECT, ScratchSite
-from test_bad_input import GOOD
+from khabar.tools.serve import LIVE_SCRIPT_URL, LIVE_SOCKET_URL, Redirect, media_type, own_hosts, site_file, with_live_script
+
+STORY = "title: العنوان الأول\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports\ntags: [كوريا الشمالية]"
+STORY_URL = "/ar/2023/09/story/"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+class ServeProcess:
+    """A `serve` command running in its own process, its output gathered as it comes."""
+
+    def __init__(self, command: list[str], cwd: Path = PROJECT):
+        self.process = subprocess.Popen(
+            command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for(self, pattern: str, times: int = 1, seconds: float = 30) -> re.Match[str]:
+        """The `times`-th match of pattern in the output, once it has come."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            found = list(re.finditer(pattern, self.output))
+            if len(found) >= times:
+                return found[times - 1]
+            assert self.process.poll() is None, f"serve ended early:\n{self.output}"
+            time.sleep(0.05)
+        raise AssertionError(f"serve never printed {pattern!r}:\n{self.output}")
+
+    def url(self) -> str:
+        return self.wait_for(r"serving .* at (http://\S+/) ").group(1)
+
+    def stop(self, signal_number: int) -> int:
+        self.process.send_signal(signal_number)
+        try:
+            return self.process.wait(timeout=15)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+            self._reader.join(timeout=5)
 
 
-def fetch(url: str, until: str, seconds: float = 20) -> str:
-    """The page at url once it contains `until` (the server and the rebuilds take a moment)."""
+def serve_command(root: Path, *options: str) -> list[str]:
+    return [sys.executable, str(PROJECT / "build.py"), "--root", str(root), "serve", "--port", "0", *options]
+
+
+def port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1].strip("/"))
+
+
+def fetch(port: int, path: str, until: str, seconds: float = 30) -> str:
+    """The page at path once it contains `until` (the first build and rebuilds take a moment)."""
     deadline = time.monotonic() + seconds
     last = ""
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                last = response.read().decode("utf-8")
-            if until in last:
+            status, _, body = request(port, b"GET", path.encode())
+            last = body.decode("utf-8")
+            if status == 200 and until in last:
                 return last
-        except OSError:
-            pass
+        except OSError as error:
+            last = repr(error)
         time.sleep(0.2)
-    raise AssertionError(f"{url} never contained {until!r}; last seen:\n{last[:500]}")
+    raise AssertionError(f"{path} never contained {until!r}; last seen:\n{last[:500]}")
 
 
-def test_serve_builds_serves_and_rebuilds_on_change(scratch: ScratchSite):
-    article = scratch.article("ar", "story", GOOD.replace("title: خبر", "title: العنوان الأول"))
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, str(PROJECT / "build.py"), "--root", str(scratch.root), "serve", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+def request(port: int, method: bytes, path: bytes, headers: dict[str, str] | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """One request sent byte for byte as given (no client tidies the path), and its response."""
+    headers = {"Host": f"127.0.0.1:{port}", **(headers or {})}
+    lines = [method + b" " + path + b" HTTP/1.1", *(f"{name}: {value}".encode() for name, value in headers.items())]
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as connection:
+        connection.sendall(b"\r\n".join(lines) + b"\r\nConnection: close\r\n\r\n")
+        response = http.client.HTTPResponse(connection, method=method.decode())
+        response.begin()
+        return response.status, response.headers, response.read()
+
+
+def refuses_connections(port: int) -> bool:
     try:
-        base = f"http://127.0.0.1:{port}"
-        page = fetch(f"{base}/ar/2023/09/story/", until="العنوان الأول")
-        assert f'href="{base}/ar/2023/09/story/"' in page  # canonical links point at the local server
-        assert "livereload.js" in page  # the live-reload client is injected while serving
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as any server would
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return refuses_connections(port)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> ScratchSite:
+    site = ScratchSite(tmp_path_factory.mktemp("serve"))
+    site.article("ar", "story", STORY)
+    site.article("en", "story", STORY.replace("العنوان الأول", "The first headline"))
+    return site
+
+
+@pytest.fixture(scope="module")
+def serving(site: ScratchSite) -> Iterator[ServeProcess]:
+    """The scratch site served by `build.py serve` on a free port; stopped with Ctrl-C's signal at the end."""
+    serving = ServeProcess(serve_command(site.root))
+    url = serving.url()
+    fetch(port_of(url), STORY_URL, until="العنوان الأول")
+    yield serving
+    assert serving.stop(signal.SIGINT) == 0, serving.output
+    assert "stopped" in serving.output and "Traceback" not in serving.output, serving.output
+    assert port_is_free(port_of(url))
+
+
+@pytest.fixture(scope="module")
+def served(serving: ServeProcess) -> str:
+    return serving.url()
+
+
+# The server's pieces, one by one.
+
+def test_request_paths_find_only_regular_files_inside_the_site(tmp_path: Path):
+    out = tmp_path / "site"
+    (out / "ar").mkdir(parents=True)
+    for name in ("index.html", "ar/index.html", "404.html", ".khabar-site", ".nojekyll"):
+        (out / name).write_text("x")
+    (tmp_path / "secret.txt").write_text("secret")
+    (out / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (out / "outside").symlink_to(tmp_path)
+    (out / "marker").symlink_to(out / ".khabar-site")
+    os.mkfifo(out / "pipe")
+    assert site_file(out, "/") == out.resolve() / "index.html"
+    assert site_file(out, "/ar/") == site_file(out, "/ar/index.html") == out.resolve() / "ar/index.html"
+    assert site_file(out, "/ar") == Redirect("/ar/")
+    odd = ["/%00", "/ar/%00", "/%2e%2e/", "/..%2f", "/ar/..", "/ar/../index.html", "/.khabar-site", "/.nojekyll", "/%2ekhabar-site",
+           "/%ff", "/%c3%28", "/%", "/%zz", "/ar%2findex.html", "//etc/passwd", "/%2fetc/passwd", "/ar%5c..%5cindex.html",
+           "/C:%5cWindows", "/c:", "/ü", "/a b", "/" + "a" * 256, "/a/" * 1000, "", "*", "http://evil.example/",
+           "/leak.txt", "/outside/secret.txt", "/marker", "/pipe", "/index.html/", "/missing.html"]
+    for path in odd:
+        assert site_file(out, path) is None, path
+
+
+def test_a_swapped_output_symlink_is_followed_anew_on_every_request(tmp_path: Path):
+    first, second, out = tmp_path / ".v1", tmp_path / ".v2", tmp_path / "site"
+    first.mkdir()
+    second.mkdir()
+    (second / "new.html").write_text("x")
+    out.symlink_to(first)
+    assert site_file(out, "/new.html") is None
+    out.unlink()
+    out.symlink_to(second)
+    assert site_file(out, "/new.html") == second.resolve() / "new.html"
+
+
+def test_pages_get_the_live_script_at_the_end_of_their_head():
+    script = f'<script src="{LIVE_SCRIPT_URL}" defer></script>'.encode()
+    assert with_live_script(b"<html><head><title>x</title></head><body></body></html>") == (
+        b"<html><head><title>x</title>" + script + b"</head><body></body></html>")
+    assert with_live_script(b"<p>a fragment") == b"<p>a fragment" + script
+
+
+def test_media_types_by_extension():
+    assert media_type("index.html") == "text/html; charset=utf-8"
+    assert media_type("site.5f0c2a91d3.css") == "text/css; charset=utf-8"
+    assert media_type("search.js") == "text/javascript; charset=utf-8"
+    assert media_type("feed.xml") == "application/xml; charset=utf-8"
+    assert media_type("pagefind-entry.json") == "application/json; charset=utf-8"
+    assert media_type("x.woff2") == "font/woff2" and media_type("x.webp") == "image/webp"
+    assert media_type("favicon.svg") == "image/svg+xml; charset=utf-8"
+    assert media_type("wasm.ar.pagefind") == media_type("pagefind.ar_1.pf_meta") == "application/octet-stream"
+
+
+def test_own_hosts_are_the_address_reached_and_its_names():
+    assert own_hosts(("127.0.0.1", 8000), "127.0.0.1") == {"127.0.0.1:8000", "localhost:8000"}
+    assert own_hosts(("::1", 8000, 0, 0), "::1") == {"[::1]:8000", "localhost:8000"}
+    assert own_hosts(("::ffff:127.0.0.1", 8000, 0, 0), "::") == {"127.0.0.1:8000", "localhost:8000"}
+    assert own_hosts(("192.168.1.5", 8000), "0.0.0.0") == {"192.168.1.5:8000"}
+    assert own_hosts(("192.168.1.5", 8000), "Laptop.local") == {"192.168.1.5:8000", "laptop.local:8000"}
+    assert own_hosts(("127.0.0.1", 80), "127.0.0.1") == {"127.0.0.1:80", "localhost:80", "127.0.0.1", "localhost"}
+
+
+# The server itself.
+
+def test_serves_pages_assets_and_folders_as_a_static_host_does(served: str, site: ScratchSite):
+    port = port_of(served)
+    status, headers, page = request(port, b"GET", STORY_URL.encode())
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert f'href="{served}ar/2023/09/story/"'.encode() in page  # canonical links point at the local server
+    assert page == with_live_script((site.out / "ar/2023/09/story/index.html").read_bytes())
+    assert page.count(LIVE_SCRIPT_URL.encode()) == 1
+    stylesheet = re.search(rb'href="(/assets/css/site\.\w+\.css)"', page).group(1)
+    status, headers, css = request(port, b"GET", stylesheet)
+    assert status == 200 and headers["Content-Type"] == "text/css; charset=utf-8"
+    assert css == (site.out / stylesheet.decode().lstrip("/")).read_bytes()
+    status, headers, body = request(port, b"HEAD", STORY_URL.encode())
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) == len(page)
+    status, headers, _ = request(port, b"GET", b"/ar?x=1")
+    assert status == 301 and headers["Location"] == "/ar/?x=1"
+    tag_page = quote("/ar/tags/كوريا-الشمالية/").encode()  # Arabic addresses, percent-encoded as browsers send them
+    assert request(port, b"GET", tag_page)[2] == with_live_script((site.out / "ar/tags/كوريا-الشمالية/index.html").read_bytes())
+    status, headers, script = request(port, b"GET", LIVE_SCRIPT_URL.encode())
+    assert status == 200 and headers["Content-Type"] == "text/javascript; charset=utf-8" and LIVE_SOCKET_URL.encode() in script
+
+
+ODD_PATHS = [
+    b"/%00", b"/ar/%00/", b"/%2e%2e/", b"/..%2f", b"/..%2f..%2f..%2fetc%2fpasswd", b"/ar/../../../etc/passwd", b"/../",
+    b"/.khabar-site", b"/.nojekyll", b"/%2enojekyll", b"/%ff", b"/ar/%c3%28/", b"/%", b"/%zz", b"//etc/passwd",
+    b"/%2fetc%2fpasswd", b"/ar%5c..%5c..%5cetc", b"/C:%5cWindows", b"/\xd8\xb9", b"/\xff", b"/" + b"a" * 3000,
+    b"/" + b"a/" * 1000, b"/" + b"a" * 300 + b"/", b"*", b"http://evil.example/", b"/leak.txt", b"/outside/", b"/pipe",
+    b"/robots.txt/", b"/missing/",
+]
+
+
+def test_odd_paths_get_the_sites_404(served: str, site: ScratchSite, tmp_path: Path):
+    (site.out / ".khabar-site").write_text("")
+    (tmp_path / "secret.txt").write_text("secret")
+    (site.out / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (site.out / "outside").symlink_to(tmp_path)
+    os.mkfifo(site.out / "pipe")
+    not_found = with_live_script((site.out / "404.html").read_bytes())
+    for path in ODD_PATHS:
+        status, headers, body = request(port_of(served), b"GET", path)
+        assert (status, body) == (404, not_found), path
+        assert headers["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_methods_other_than_get_and_head_get_405(served: str):
+    for method in (b"POST", b"PUT", b"DELETE", b"PATCH", b"OPTIONS", b"TRACE", b"BREW"):
+        status, headers, _ = request(port_of(served), method, STORY_URL.encode(), {"Content-Length": "0"})
+        assert status == 405 and headers["Allow"] == "GET, HEAD", method
+
+
+def test_requests_addressed_to_another_host_are_refused(served: str):
+    """A page of another site that renames itself to 127.0.0.1 (DNS rebinding) still names itself in Host."""
+    port = port_of(served)
+    assert request(port, b"GET", STORY_URL.encode(), {"Host": f"localhost:{port}"})[0] == 200
+    for host in (f"evil.example:{port}", "127.0.0.1", f"127.0.0.1:{port + 1}", f"127.0.0.1.evil.example:{port}"):
+        assert request(port, b"GET", STORY_URL.encode(), {"Host": host})[0] == 403, host
+
+
+def test_a_burst_of_a_thousand_concurrent_requests_all_succeed(served: str, site: ScratchSite):
+    port = port_of(served)
+    paths = [STORY_URL, "/ar/", "/en/", "/", "/robots.txt", "/sitemap.xml", LIVE_SCRIPT_URL]
+    start = threading.Barrier(1000)
+    statuses: list[object] = []
+
+    def one(number: int) -> None:
+        start.wait()
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection.request("GET", paths[number % len(paths)])
+            response = connection.getresponse()
+            response.read()
+            connection.close()
+            statuses.append(response.status)
+        except Exception as error:  # every failure counted and shown, not just the first
+            statuses.append(repr(error))
+
+    threads = [threading.Thread(target=one, args=(number,)) for number in range(1000)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    failures = [status for status in statuses if status != 200]
+    assert len(statuses) == 1000 and failures == []
+
+
+def test_clients_that_hang_up_mid_response_do_not_stop_the_server(served: str, site: ScratchSite):
+    port = port_of(served)
+    (site.out / "big.bin").write_bytes(os.urandom(16 * 1024 * 1024))  # more than the kernel's buffers hold
+    for number in range(16):
+        client = socket.socket()
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        client.connect(("127.0.0.1", port))
+        if number % 4 == 3:
+            client.sendall(b"GET /big.b")  # hangs up halfway through the request
+        else:
+            client.sendall(f"GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            client.recv(1024)
+        if number % 2:
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # a reset, not a close
+        client.close()
+    assert request(port, b"GET", STORY_URL.encode())[0] == 200
+
+
+def websocket_handshake(port: int, headers: dict[str, str]) -> int:
+    """The status of a raw WebSocket opening handshake with these headers."""
+    key = base64.b64encode(os.urandom(16)).decode()
+    status, _, _ = request(port, b"GET", LIVE_SOCKET_URL.encode(), {
+        "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": key, **headers})
+    return status
+
+
+def test_live_reload_refuses_pages_of_any_other_origin(served: str):
+    port = port_of(served)
+    foreign = [
+        {"Origin": "http://evil.example"}, {"Origin": "null"}, {"Origin": f"http://evil.example:{port}"},
+        {"Origin": f"http://127.0.0.1:{port + 1}"}, {"Origin": f"https://127.0.0.1:{port}"}, {},
+        {"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"},
+        {"Origin": f"http://evil.example:{port}", "Host": f"evil.example:{port}", "Sec-Fetch-Site": "same-origin"},
+    ]
+    for headers in foreign:
+        assert websocket_handshake(port, headers) == 403, headers
+    assert websocket_handshake(port, {"Origin": f"http://127.0.0.1:{port}"}) == 101
+    assert websocket_handshake(port, {"Origin": f"http://localhost:{port}", "Host": f"localhost:{port}"}) == 101
+
+
+def test_pages_of_its_own_origin_are_told_the_urls_a_rebuild_changed(served: str, site: ScratchSite):
+    port = port_of(served)
+
+    async def listen_across_an_edit() -> str:
+        socket_url = f"ws://127.0.0.1:{port}{LIVE_SOCKET_URL}"
+        connection = await websocket_connect(HTTPRequest(socket_url, headers={"Origin": f"http://127.0.0.1:{port}"}))
+        article = site.root / "content/ar/story.md"
         article.write_text(article.read_text(encoding="utf-8").replace("العنوان الأول", "العنوان الثاني"), encoding="utf-8")
-        fetch(f"{base}/ar/2023/09/story/", until="العنوان الثاني")
-        assert "العنوان الثاني" in (scratch.out / "ar/2023/09/story/index.html").read_text(encoding="utf-8")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        message = await asyncio.wait_for(connection.read_message(), timeout=30)
+        connection.close()
+        return message
+
+    text = asyncio.run(listen_across_an_edit())
+    message = json.loads(text)
+    assert message["type"] == "reload"
+    assert STORY_URL in message["urls"] and "/robots.txt" not in message["urls"]  # only what changed
+    assert all(url.startswith("/") and not url.startswith("//") for url in message["urls"])
+    for machine_path in (str(site.root), str(site.out), str(Path.home()), "/tmp/", "\\"):
+        assert machine_path not in text
+    fetch(port, STORY_URL, until="العنوان الثاني")
+
+
+def test_a_failed_rebuild_keeps_the_last_good_site_until_the_next_good_one(serving: ServeProcess, site: ScratchSite):
+    port = port_of(serving.url())
+    article = site.article("ar", "other", STORY.replace("العنوان الأول", "خبر آخر"))
+    fetch(port, "/ar/2023/09/other/", until="خبر آخر")
+    failed_builds = serving.output.count("nothing was written")
+    article.write_text(article.read_text(encoding="utf-8").replace("date: 2023-09-13", "date: not a date"), encoding="utf-8")
+    serving.wait_for("nothing was written", times=failed_builds + 1)
+    assert re.search(r"content/ar/other\.md:\d+: ", serving.output)
+    assert "خبر آخر" in fetch(port, "/ar/2023/09/other/", until="خبر آخر")
+    article.write_text(STORY.replace("العنوان الأول", "خبر مصحح").join(["---\n", "\n---\n\nText.\n"]), encoding="utf-8")
+    fetch(port, "/ar/2023/09/other/", until="خبر مصحح")
+
+
+def test_nothing_is_served_unless_the_first_build_succeeds(scratch: ScratchSite):
+    """Not an older site, and above all not a folder the build refused to replace: here the project itself."""
+    scratch.article("ar", "story", STORY)
+    scratch.write("_site/index.html", "an older site")
+    for out, expected in ((scratch.root, "refusing to replace"), (scratch.out, "nothing was written")):
+        if out == scratch.out:
+            scratch.article("ar", "broken", "title: x\ndate: not a date")
+        run = subprocess.run(serve_command(scratch.root, "--out", str(out)), capture_output=True, text=True, timeout=60)
+        assert run.returncode == 1 and expected in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
+def test_a_port_in_use_or_an_unknown_host_is_one_line(scratch: ScratchSite):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for options, expected in ((["--port", str(port)], f"error: cannot listen on 127.0.0.1 port {port}: "),
+                                  (["--host", "no such host.invalid"], "error: cannot listen on no such host.invalid port 0: ")):
+            run = subprocess.run([*serve_command(scratch.root), *options], capture_output=True, text=True, timeout=60)
+            assert run.returncode == 1 and run.stderr.startswith(expected) and run.stderr.count("\n") == 1, run.stderr
+
+
+def test_it_listens_on_loopback_only_by_default(served: str):
+    """The kernel's table of listening sockets: 127.0.0.1 (0100007F) on the port, nothing else."""
+    port = port_of(served)
+    listening = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            local, state = row.split()[1], row.split()[3]
+            address, _, hex_port = local.partition(":")
+            if int(hex_port, 16) == port and state == "0A":  # LISTEN
+                listening.add(address)
+    assert listening == {"0100007F"}
+
+
+def test_listening_elsewhere_warns_and_sigterm_stops_a_build_under_way(site: ScratchSite, tmp_path: Path):
+    serving = ServeProcess(serve_command(site.root, "--host", "0.0.0.0", "--out", str(tmp_path / "site")))
+    serving.wait_for(r"warning: listening on 0\.0\.0\.0: other machines can read the site, drafts included")
+    port = port_of(serving.url())
+    assert serving.stop(signal.SIGTERM) == 0, serving.output
+    assert "Traceback" not in serving.output
+    assert port_is_free(port)
+
+
+def test_sigterm_to_dev_py_serve_stops_the_server(tmp_path: Path):
+    serving = ServeProcess([sys.executable, str(PROJECT / "dev.py"), "serve", "--port", "0", "--out", str(tmp_path / "site")])
+    url = serving.url()
+    fetch(port_of(url), "/", until="<html")
+    assert serving.stop(signal.SIGTERM) == 0, serving.output
+    assert port_is_free(port_of(url))
+
+
+def test_an_open_page_reloads_itself_after_an_edit_in_chromium(served: str, site: ScratchSite, browser: Browser):
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: message.type in ("error", "warning") and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(served + "en/2023/09/story/")
+    page.wait_for_function("document.querySelector('h1').textContent.includes('The first headline')")
+    page.wait_for_timeout(500)  # the live-reload socket is open
+    article = site.root / "content/en/story.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("The first headline", "The second headline"), encoding="utf-8")
+    page.wait_for_function("document.querySelector('h1').textContent.includes('The second headline')", timeout=30_000)
+    page.close()
+    assert problems == []

@@ -10,7 +10,7 @@ from khabar.fields import FieldReader, parse_datetime, parse_mapping
 from khabar.localize import Localizer
 from khabar.markdown import render_markdown
 from khabar.problems import Problems
-from khabar.urls import output_path, paginated_url, slugify
+from khabar.urls import output_path, output_url, paginated_url, slugify
 
 ARABIC = Language("ar", "العربية", "ar", "rtl", arabic_indic_digits=False)
 STRINGS = {"reading_time": {"one": "دقيقة", "two": "دقيقتان", "few": "{count} دقائق", "many": "{count} دقيقة", "other": "{count} دقيقة"}}
@@ -28,6 +28,11 @@ def test_urls_become_folders_with_an_index():
     assert output_path("/404.html") == "404.html"
     assert output_path("/ar/feed.xml") == "ar/feed.xml" and output_path("/robots.txt") == "robots.txt"
     assert paginated_url("/ar/", 1) == "/ar/" and paginated_url("/ar/", 3) == "/ar/page/3/"
+
+
+def test_output_urls_are_the_inverse_of_output_paths():
+    for url in ("/", "/ar/", "/ar/2023/09/x/", "/404.html", "/ar/feed.xml", "/assets/css/site.5f0c2a91d3.css"):
+        assert output_url(output_path(url)) == url
 
 
 def test_yaml_keys_know_their_lines_nested_too():

@@ -1,0 +1,1 @@
+"""What helps make a site but is not the build: the dev server."""
