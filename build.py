@@ -13,7 +13,7 @@ import click
 from khabar.pipeline import BuildOptions, build as build_site, check as check_site
 from khabar.problems import BuildFailed, Problem
 from khabar.scaffold import new_article
-from khabar.write import UnsafeOutput
+from khabar.write import OutputFailed, UnsafeOutput
 
 ROOT = Path(__file__).resolve().parent
 
@@ -34,11 +34,12 @@ def _run_build(root: Path, out: Path, options: BuildOptions) -> bool:
     except BuildFailed as failure:
         _report(failure.problems.errors, failure.problems.warnings)
         return False
-    except UnsafeOutput as error:
+    except (UnsafeOutput, OutputFailed) as error:
         click.echo(f"error: {error}", err=True)
         return False
     except OSError as error:
-        click.echo(f"error: cannot write the site: {error}", err=True)
+        where = f"{error.filename}: " if error.filename else ""
+        click.echo(f"error: cannot build the site: {where}{error.strerror or error}", err=True)
         return False
     _report([], report.warnings)
     seconds = time.perf_counter() - started
@@ -79,10 +80,12 @@ class _Moment(click.ParamType):
 @click.option("--base-url", default=None, help="The address the site is served from, e.g. https://example.org/summit/.")
 @click.option("--now", type=_Moment(), default=None,
               help="The build time (ISO 8601), which decides what the News sitemap lists [default: SOURCE_DATE_EPOCH, else the clock].")
+@click.option("--force", is_flag=True,
+              help="Replace the output folder even if it is neither empty nor a site khabar built, deleting what it holds.")
 @click.pass_obj
-def build(root: Path, out: Path | None, drafts: bool, base_url: str | None, now: dt.datetime | None) -> None:
+def build(root: Path, out: Path | None, drafts: bool, base_url: str | None, now: dt.datetime | None, force: bool) -> None:
     """Build the site into a folder, replacing it only if the build succeeds."""
-    if not _run_build(root, out or root / "_site", BuildOptions(drafts, base_url, now)):
+    if not _run_build(root, out or root / "_site", BuildOptions(drafts, base_url, now, force=force)):
         sys.exit(1)
 
 
