@@ -5,7 +5,7 @@ in only once the whole site is there, so a failed build leaves the last good sit
 written as they are rendered, by the render workers themselves, so that no page's bytes travel
 between processes.
 
-The swap. A build can be killed at any instant (SIGKILL, a cancelled CI job, a closed laptop), so at
+The swap. A build can be killed at any instant (SIGKILL from a cancelled CI job or the out-of-memory killer), so at
 every instant the output path must hold a whole site, and whatever a killed build leaves must be
 undone by the next one:
 - On Linux the staging folder and the output folder trade places in one system call,
@@ -16,6 +16,9 @@ undone by the next one:
   to `._site.previous`, then the staging folder to `._site`. A build killed between the two leaves
   no output folder but a whole `.previous`: the next build puts it back before anything else, and a
   `.previous` is deleted only while the output folder stands.
+A staging folder named for a process that still runs is another build's (the dev server's beside a
+manual one) and is left alone. Killed is not unplugged: nothing is fsynced, which would cost seconds
+on a big site, so a power cut may still lose the new site's bytes.
 Not chosen: the output as a symbolic link to a versioned folder, swapped by one rename. It is as
 atomic, but everything that reads the output then sees a link: `rsync -a _site host:` and `cp -r`
 copy the link rather than the site, git records a link, a static server may refuse to follow it, and
@@ -79,14 +82,14 @@ def claim_output(root: Path, out: Path, force: bool = False) -> OutputFolder:
         out = out.resolve()
     except (OSError, RuntimeError) as error:  # RuntimeError: a loop of symbolic links
         raise UnsafeOutput(f"cannot use {out} as the output folder: {getattr(error, 'strerror', None) or error}") from None
-    _refuse_dangerous_output(root.resolve(), out)
     folder = OutputFolder(out)
     try:
+        _refuse_dangerous_output(root.resolve(), out)
         _restore_previous(folder)
         _refuse_foreign_folder(out, force)
         _clear_leftovers(folder)
     except OSError as error:
-        raise OutputFailed(f"cannot write the site to {out}: {_describe(error)}") from None
+        raise _failure(out, error) from None
     return folder
 
 
@@ -96,9 +99,10 @@ def staged_output(folder: OutputFolder) -> Iterator[OutputWriter]:
     staging = folder.sibling(f"staging-{os.getpid()}")
     try:
         _remove(staging)
+        staging.parent.mkdir(parents=True, exist_ok=True)
         os.mkdir(staging)  # never through a link: mkdir fails on anything already there
     except OSError as error:
-        raise OutputFailed(f"cannot write the site to {folder.path}: {_describe(error)}") from None
+        raise _failure(folder.path, error) from None
     writer = OutputWriter(staging, folder.path)
     try:
         # Static hosts such as GitHub Pages would otherwise run Jekyll over the site.
@@ -151,6 +155,9 @@ def _refuse_dangerous_output(root: Path, out: Path) -> None:
         raise UnsafeOutput(f"refusing to replace {out}: choose an output folder such as _site/")
     if out.exists() and not out.is_dir():
         raise UnsafeOutput(f"output {out} exists and is not a folder")
+    nearest = next(folder for folder in out.parents if folder.exists())
+    if not nearest.is_dir():
+        raise UnsafeOutput(f"cannot write the site to {out}: {nearest} is a file, not a folder")
 
 
 def _restore_previous(folder: OutputFolder) -> None:
@@ -173,6 +180,8 @@ def _refuse_foreign_folder(out: Path, force: bool) -> None:
 def _clear_leftovers(folder: OutputFolder) -> None:
     """Remove what killed builds left: staging folders (whole or not) and, while the output stands, `.previous`."""
     staging = folder.sibling("staging")
+    if not folder.path.parent.is_dir():
+        return  # a first build into a folder yet to be made
     with os.scandir(folder.path.parent) as entries:
         leftovers = [Path(entry.path) for entry in entries if entry.name.startswith(staging.name)]
     for leftover in leftovers:
@@ -214,7 +223,7 @@ def _swap_in(staging: Path, folder: OutputFolder) -> None:
                 raise
             _remove(previous, ignore_errors=True)
     except OSError as error:
-        raise OutputFailed(f"cannot write the site to {out}: {_describe(error)}") from None
+        raise _failure(out, error) from None
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -254,7 +263,7 @@ def _remove(path: Path, ignore_errors: bool = False) -> None:
             shutil.rmtree(path)
         else:
             os.unlink(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         pass
     except OSError:
         if not ignore_errors:
@@ -275,5 +284,7 @@ def _is_real_file(path: Path) -> bool:
         return False
 
 
-def _describe(error: OSError) -> str:
-    return f"{error.filename}: {error.strerror}" if error.filename and error.strerror else str(error)
+def _failure(out: Path, error: OSError) -> OutputFailed:
+    """One line naming the output folder and, when it is another, the file the system refused."""
+    file = f"{error.filename}: " if error.filename and str(error.filename) != str(out) else ""
+    return OutputFailed(f"cannot write the site to {out}: {file}{error.strerror or error}")

@@ -56,6 +56,12 @@ def test_the_writer_writes_nested_outputs_and_the_marker_last(project: Path):
     assert beside(out) == ["_site"]
 
 
+def test_the_folders_above_a_first_output_are_made(project: Path):
+    out = project / "public" / "2023" / "site"
+    build_in_process(project, out, {"index.html": b"site"})
+    assert (out / "index.html").read_bytes() == b"site" and beside(out) == ["site"]
+
+
 def test_the_writer_never_writes_through_a_link(project: Path, tmp_path: Path):
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
@@ -65,6 +71,14 @@ def test_the_writer_never_writes_through_a_link(project: Path, tmp_path: Path):
         writer(Output("page.html", HTML, b"overwritten", ()))
     assert str(failure.value).startswith(f"cannot write {project / '_site' / 'page.html'}:")
     assert victim.read_text() == "precious"
+
+
+def test_a_render_worker_whose_build_was_killed_stops_writing(project: Path):
+    writer = write.OutputWriter(project, project / "_site")
+    writer.builder = 999_999_999  # neither this process nor its parent: the build that forked it is gone
+    with pytest.raises(OutputFailed, match="has stopped"):
+        writer(Output("index.html", HTML, b"late", ()))
+    assert not (project / "index.html").exists()
 
 
 def test_a_name_too_long_is_one_line_naming_the_output_file(project: Path):
@@ -213,7 +227,6 @@ def test_the_command_line_refuses_a_folder_that_is_not_a_site_and_force_replaces
     forced = scratch.build("--force")
     assert forced.returncode == 0, forced.stderr
     assert not (scratch.out / "notes.txt").exists() and (scratch.out / MARKER).is_file()
-    assert scratch.build().returncode == 0, "a site khabar built is replaced without --force"
 
 
 def test_a_build_with_errors_after_a_killed_swap_puts_the_last_site_back(scratch: ScratchSite):
@@ -284,7 +297,8 @@ def test_sigkill_at_any_moment_leaves_a_whole_site_and_the_next_build_succeeds(s
     assert first.returncode == 0, first.stderr
     old_site = tree_digest(scratch.out)
     scratch.edit_config("en: Kim in Russia", "en: Kim in the Russian Far East")  # every page changes
-    moments = [build_seconds * (stratum + random.random()) / 5 for stratum in range(5)]  # spread over the build
+    # Spread over the build, and past its end: deleting the old site after the swap takes a while.
+    moments = [1.2 * build_seconds * (stratum + random.random()) / 5 for stratum in range(5)]
     seen = []
     for attempt, moment in enumerate([*moments, "swap"]):
         build = start_build(scratch)
