@@ -5,9 +5,9 @@ in only once the whole site is there, so a failed build leaves the last good sit
 written as they are rendered, by the render workers themselves, so that no page's bytes travel
 between processes.
 
-The swap. A build can be killed at any instant (SIGKILL from a cancelled CI job or the out-of-memory killer), so at
-every instant the output path must hold a whole site, and whatever a killed build leaves must be
-undone by the next one:
+The swap. A build can be killed at any instant (SIGKILL from a cancelled CI job or the out-of-memory
+killer), so at every instant the output path must hold a whole site, and whatever a killed build
+leaves must be undone by the next one:
 - On Linux the staging folder and the output folder trade places in one system call,
   `renameat2(RENAME_EXCHANGE)`: the path goes from the old site to the new one with no moment in
   between. The old site, now under the staging name, is then deleted; a build killed while deleting

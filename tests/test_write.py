@@ -282,10 +282,11 @@ def kill_group(build: subprocess.Popen) -> None:
     build.wait()
 
 
-def when_the_swap_begins(scratch: ScratchSite, build: subprocess.Popen) -> None:
-    """Wait until the build has written its marker into its staging folder, the last step before the swap."""
+def wait_for_the_swap(scratch: ScratchSite, build: subprocess.Popen) -> None:
+    """Until the build has written its marker into its staging folder, the last step before the swap."""
     marker = OutputFolder(scratch.out).sibling(f"staging-{build.pid}") / MARKER
-    while not marker.exists() and build.poll() is None:
+    while not marker.exists():
+        assert build.poll() is None, "the build ended without writing its marker"
         time.sleep(0.0005)
 
 
@@ -297,28 +298,32 @@ def test_sigkill_at_any_moment_leaves_a_whole_site_and_the_next_build_succeeds(s
     assert first.returncode == 0, first.stderr
     old_site = tree_digest(scratch.out)
     scratch.edit_config("en: Kim in Russia", "en: Kim in the Russian Far East")  # every page changes
-    # Spread over the build, and past its end: deleting the old site after the swap takes a while.
-    moments = [1.2 * build_seconds * (stratum + random.random()) / 5 for stratum in range(5)]
+    # (from the swap's beginning?, seconds after): spread over the build, then as the swap begins and a moment
+    # into it, while the old site is deleted.
+    moments = [(False, build_seconds * (stratum + random.random()) / 3) for stratum in range(3)]
+    moments += [(True, 0.0), (True, random.uniform(0.02, 0.2))]
     seen = []
-    for attempt, moment in enumerate([*moments, "swap"]):
+    for attempt, (from_the_swap, seconds) in enumerate(moments):
         build = start_build(scratch)
         try:
-            if moment == "swap":
-                when_the_swap_begins(scratch, build)
-            else:
-                time.sleep(moment)
+            if from_the_swap:
+                wait_for_the_swap(scratch, build)
+            time.sleep(seconds)
             if attempt % 2 == 0:
-                build.kill()  # the build alone, as the OOM killer would
+                build.kill()  # the build alone, as the OOM killer would: its render workers live on a moment
                 build.wait()
+                time.sleep(0.3)
         finally:
             kill_group(build)
-        assert scratch.out.is_dir(), f"no output folder after a kill at {moment}"
-        seen.append(tree_digest(scratch.out))
+        moment = f"{seconds:.2f} s after {'the swap began' if from_the_swap else 'the start'}"
+        assert scratch.out.is_dir(), f"no output folder after a kill {moment}"
+        seen.append((moment, tree_digest(scratch.out)))
     after = scratch.build("--now", NOW)
     assert after.returncode == 0 and "Traceback" not in after.stderr, after.stderr
     new_site = tree_digest(scratch.out)
     assert new_site != old_site and len(new_site) > ARTICLES
-    for moment, site in zip([*moments, "swap"], seen):
-        assert site in (old_site, new_site), f"a kill at {moment} left a site that is neither the old one nor the new one"
+    for moment, site in seen:
+        whole = site in (old_site, new_site)
+        assert whole, f"a kill {moment} left a site that is neither the old one nor the new one"
     assert beside(scratch.out) == sorted(["_site", "assets", "content", "layouts", "site.yaml"])
 
