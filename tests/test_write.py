@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import signal
@@ -90,7 +91,31 @@ def test_a_name_too_long_is_one_line_naming_the_output_file(project: Path):
     assert beside(out) == []
 
 
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES, errno.EROFS])
+def test_a_system_error_while_writing_is_one_line_naming_the_output_file(project: Path, code: int,
+                                                                          monkeypatch: pytest.MonkeyPatch):
+    def refused(*arguments: object) -> int:
+        raise OSError(code, os.strerror(code))
+
+    writer = write.OutputWriter(project, project / "_site")
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "open", refused)
+        with pytest.raises(OutputFailed) as failure:
+            writer(Output("ar/feed.xml", HTML, b"<feed/>", ()))
+    assert str(failure.value) == f"cannot write {project / '_site/ar/feed.xml'}: {os.strerror(code)}"
+
+
 # Whose folder
+
+
+def test_the_project_its_parents_home_and_sources_are_refused_even_forced(project: Path):
+    for out in (project, project.parent, Path.home(), project / "content", project / "layouts/partials", project / "assets"):
+        with pytest.raises(UnsafeOutput, match="refusing to replace"):
+            claim_output(project, out, force=True)
+    loop = project / "loop"
+    loop.symlink_to(loop)
+    with pytest.raises(UnsafeOutput, match=f"cannot use {loop} as the output folder"):
+        claim_output(project, loop)
 
 
 def test_a_folder_that_is_not_a_khabar_site_is_refused_unless_forced(project: Path):
