@@ -141,10 +141,10 @@ class OutputWriter:
             raise OutputFailed(f"cannot write {self.published.joinpath(*parts)}: {error.strerror or error}") from None
 
     def _parts(self, relative: str) -> tuple[str, ...]:
-        parts = PurePosixPath(relative).parts
-        if not parts or parts[0] == "/" or ".." in parts or "\0" in relative:
+        path = PurePosixPath(relative)
+        if path.is_absolute() or ".." in path.parts or not path.parts or "\0" in relative:
             raise UnsafeOutput(f"refusing to write {relative!r}: every output must stay inside {self.published}")
-        return parts
+        return path.parts
 
 
 def _refuse_dangerous_output(root: Path, out: Path) -> None:

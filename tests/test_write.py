@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, ScratchSite, run_cli
+from conftest import PROJECT, ScratchSite
 from khabar import write
 from khabar.output import HTML, Output
 from khabar.write import MARKER, OutputFailed, OutputFolder, UnsafeOutput, claim_output, staged_output
@@ -40,7 +40,7 @@ def project(tmp_path: Path) -> Path:
 # The writer
 
 
-@pytest.mark.parametrize("relative", ["/etc/passwd", "../beside.html", "ar/../../above.html", "", ".", "ar/\0.html"])
+@pytest.mark.parametrize("relative", ["/etc/passwd", "//etc/passwd", "../beside.html", "ar/../../above.html", "", ".", "ar/\0.html"])
 def test_the_writer_refuses_a_path_that_leaves_its_folder(project: Path, relative: str):
     out = project / "_site"
     with pytest.raises(UnsafeOutput, match="every output must stay inside"):
@@ -128,8 +128,13 @@ def test_a_folder_that_is_not_a_khabar_site_is_refused_unless_forced(project: Pa
     (out / MARKER).symlink_to(out / "holiday.jpg")  # a marker must be a file of its own
     with pytest.raises(UnsafeOutput):
         claim_output(project, out)
+    OutputFolder(out).sibling("previous").mkdir()  # beside a folder that is not ours, nothing is cleared either
+    with pytest.raises(UnsafeOutput):
+        claim_output(project, out)
+    assert OutputFolder(out).sibling("previous").is_dir()
     build_in_process(project, out, {"index.html": b"site"}, force=True)
     assert tree_digest(out).keys() == {".khabar-site", ".nojekyll", "index.html"}
+    assert beside(out) == ["photos"]
 
 
 def test_an_empty_folder_and_a_khabar_site_are_replaced(project: Path):
