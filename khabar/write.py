@@ -115,6 +115,10 @@ def staged_output(folder: OutputFolder) -> Iterator[OutputWriter]:
         raise
 
 
+# A file of its own, never the target of a link put in its place; the flags a system lacks are left out.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
 class OutputWriter:
     """Writes outputs under one folder; small enough to be inherited by forked render workers."""
 
@@ -134,7 +138,7 @@ class OutputWriter:
         target = self.folder.joinpath(*parts)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+            descriptor = os.open(target, _NEW_FILE, 0o666)
             with open(descriptor, "wb") as file:
                 file.write(content)
         except OSError as error:
