@@ -125,14 +125,14 @@ class OutputWriter:
     def __init__(self, folder: Path, published: Path):
         self.folder = folder  # where the files go now: the staging folder
         self.published = published  # where they will be read, named in errors
-        self.builder = os.getpid()
+        self.builder_pid = os.getpid()
 
     def __call__(self, output: Output) -> None:
         self.write(output.path, output.content)
 
     def write(self, relative: str, content: bytes) -> None:
         parts = self._parts(relative)
-        if self.builder not in (os.getpid(), os.getppid()):
+        if self.builder_pid not in (os.getpid(), os.getppid()):
             # A render worker whose build was killed: its staging folder is about to be cleared.
             raise OutputFailed(f"the build writing {self.published} has stopped")
         target = self.folder.joinpath(*parts)

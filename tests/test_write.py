@@ -80,7 +80,7 @@ def test_the_writer_never_writes_through_a_link(project: Path, tmp_path: Path):
 
 def test_a_render_worker_whose_build_was_killed_stops_writing(project: Path):
     writer = write.OutputWriter(project, project / "_site")
-    writer.builder = 999_999_999  # neither this process nor its parent: the build that forked it is gone
+    writer.builder_pid = 999_999_999  # neither this process nor its parent: the build that forked it is gone
     with pytest.raises(OutputFailed, match="has stopped"):
         writer(Output("index.html", HTML, b"late", ()))
     assert not (project / "index.html").exists()
