@@ -13,7 +13,7 @@ import click
 from khabar.pipeline import BuildOptions, build as build_site, check as check_site
 from khabar.problems import BuildFailed, Problem
 from khabar.scaffold import new_article
-from khabar.write import UnsafeOutput
+from khabar.write import OutputFailed, UnsafeOutput
 
 ROOT = Path(__file__).resolve().parent
 
@@ -34,11 +34,12 @@ def _run_build(root: Path, out: Path, options: BuildOptions) -> bool:
     except BuildFailed as failure:
         _report(failure.problems.errors, failure.problems.warnings)
         return False
-    except UnsafeOutput as error:
+    except (UnsafeOutput, OutputFailed) as error:
         click.echo(f"error: {error}", err=True)
         return False
     except OSError as error:
-        click.echo(f"error: cannot write the site: {error}", err=True)
+        where = f"{error.filename}: " if error.filename else ""
+        click.echo(f"error: cannot build the site: {where}{error.strerror or error}", err=True)
         return False
     _report([], report.warnings)
     seconds = time.perf_counter() - started
@@ -73,16 +74,23 @@ class _Moment(click.ParamType):
         return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
+_force_option = click.option(
+    "--force", is_flag=True,
+    help="Replace the output folder even if it is neither empty nor a site khabar built, deleting what it holds.",
+)
+
+
 @cli.command()
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder [default: <root>/_site].")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--base-url", default=None, help="The address the site is served from, e.g. https://example.org/summit/.")
 @click.option("--now", type=_Moment(), default=None,
               help="The build time (ISO 8601), which decides what the News sitemap lists [default: SOURCE_DATE_EPOCH, else the clock].")
+@_force_option
 @click.pass_obj
-def build(root: Path, out: Path | None, drafts: bool, base_url: str | None, now: dt.datetime | None) -> None:
+def build(root: Path, out: Path | None, drafts: bool, base_url: str | None, now: dt.datetime | None, force: bool) -> None:
     """Build the site into a folder, replacing it only if the build succeeds."""
-    if not _run_build(root, out or root / "_site", BuildOptions(drafts, base_url, now)):
+    if not _run_build(root, out or root / "_site", BuildOptions(drafts, base_url, now, force=force)):
         sys.exit(1)
 
 
@@ -118,8 +126,9 @@ def new(root: Path, title: str, lang: str, slug: str | None) -> None:
 @click.option("--port", default=8000, show_default=True, help="The port to listen on (0: any free one).")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder [default: <root>/_site].")
 @click.option("--drafts/--no-drafts", default=True, show_default=True, help="Show drafts while editing.")
+@_force_option
 @click.pass_obj
-def serve(root: Path, host: str, port: int, out: Path | None, drafts: bool) -> None:
+def serve(root: Path, host: str, port: int, out: Path | None, drafts: bool, force: bool) -> None:
     """Build, serve on this machine and rebuild and reload the browser on every change."""
     from khabar.tools.serve import DevServer
 
@@ -133,7 +142,7 @@ def serve(root: Path, host: str, port: int, out: Path | None, drafts: bool) -> N
         if not server.local:
             click.echo(f"warning: listening on {host}: other machines can read the site, drafts included", err=True)
         click.echo(f"serving {out} at {server.url} (Ctrl-C stops)")
-        options = BuildOptions(include_drafts=drafts, base_url=server.url)
+        options = BuildOptions(include_drafts=drafts, base_url=server.url, force=force)
         if not server.run(lambda: _run_build(root, out, options)):
             sys.exit(1)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM

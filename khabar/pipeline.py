@@ -20,7 +20,7 @@ from .outputs.search import search_outputs
 from .problems import BuildFailed, Problem, Problems
 from .render import render_pages
 from .timelines import load_timelines
-from .write import staged_output
+from .write import claim_output, staged_output
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class BuildOptions:
     include_drafts: bool = False
     base_url: str | None = None  # overrides site.yaml's, e.g. for a preview under another address
     now: dt.datetime | None = None  # the build time; None: SOURCE_DATE_EPOCH if set, else the clock
+    force: bool = False  # replace an output folder that is neither empty nor a site khabar built
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,14 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
 
 def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> BuildReport:
     """The whole site into `out`: pages, assets, pictures, feeds, sitemaps and the search index, or nothing."""
+    # First, so that a wrong --out is refused before any work, and a site a killed build took away is back
+    # even if this build then fails.
+    folder = claim_output(root, out, options.force)
     site, problems = load_site(root, options)
     assets = collect_assets(root)
     links = Links(site.config.base_url, assets)
     pictures = encode_pictures(site)  # before the staging folder opens: a picture that fails leaves nothing written
-    with staged_output(root, out) as write:
+    with staged_output(folder) as write:
         pages = render_pages(site, links, write)  # written by the render workers as they go
         for output in chain(
             (asset.output() for asset in assets.values()),

@@ -1,62 +1,154 @@
-"""Stage 4: every output into the output folder, all or nothing.
+"""Stage 4: every output into the output folder, all or nothing, and never an output path left empty.
 
-Everything is written to a staging folder beside the output and swapped in only
-once the whole site is there, so a failed build leaves the last good site. Pages
-are written as they are rendered, by the render workers themselves, so that no
-page's bytes travel between processes.
+Everything is written to a staging folder beside the output (`._site.staging-<pid>`) and swapped
+in only once the whole site is there, so a failed build leaves the last good site. Pages are
+written as they are rendered, by the render workers themselves, so that no page's bytes travel
+between processes.
+
+The swap. A build can be killed at any instant (SIGKILL from a cancelled CI job or the out-of-memory
+killer), so at every instant the output path must hold a whole site, and whatever a killed build
+leaves must be undone by the next one:
+- On Linux the staging folder and the output folder trade places in one system call,
+  `renameat2(RENAME_EXCHANGE)`: the path goes from the old site to the new one with no moment in
+  between. The old site, now under the staging name, is then deleted; a build killed while deleting
+  it leaves a stale staging folder, which the next build removes without ever needing it.
+- Where there is no exchange (another system, or a file system without it), the old site is renamed
+  to `._site.previous`, then the staging folder to `._site`. A build killed between the two leaves
+  no output folder but a whole `.previous`: the next build puts it back before anything else, and a
+  `.previous` is deleted only while the output folder stands.
+A staging folder named for a process that still runs is another build's (the dev server's beside a
+manual one) and is left alone. Killed is not unplugged: nothing is fsynced, which would cost seconds
+on a big site, so a power cut may still lose the new site's bytes.
+Not chosen: the output as a symbolic link to a versioned folder, swapped by one rename. It is as
+atomic, but everything that reads the output then sees a link: `rsync -a _site host:` and `cp -r`
+copy the link rather than the site, git records a link, a static server may refuse to follow it, and
+the versioned folders pile up beside it. The exchange keeps `_site` a plain folder.
+
+Whose folder. Replacing the output folder deletes what was in it, so a folder is replaced only if it
+is empty or holds `.khabar-site`, the marker every build writes (last, so a folder holding it is a
+whole site), unless the editor passes --force; and never the project, a folder above it, the home
+folder or a source folder, whatever is passed. Leftovers under the names the build keeps for itself
+that are links or files are removed as such, never followed.
+
+Where it writes. The writer refuses an output path that is absolute, holds `..` or is empty, and
+never follows a link at the file it writes: outputs come from site.yaml and content validated
+upstream, and this is the last line of defence. A system error while writing (no space, no
+permission, a name too long) is one line naming the file in the output folder.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import functools
 import os
 import shutil
+import stat
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterator
 
 from .config import ASSETS_DIR, CONTENT_DIR
 from .output import Output
 from .render import LAYOUTS_DIR
 
+MARKER = ".khabar-site"
+MARKER_TEXT = b"This folder is a site built by khabar (build.py build): the next build replaces it whole.\n"
+
 
 class UnsafeOutput(Exception):
-    """The output folder named is one the build must not replace."""
+    """The output folder named is one the build must not replace, or an output would land outside it."""
+
+
+class OutputFailed(Exception):
+    """The system would not let the build write the site: no space, no permission, a name too long…"""
+
+
+@dataclass(frozen=True)
+class OutputFolder:
+    """An output folder the build may replace: checked, and recovered from a build killed before."""
+
+    path: Path  # resolved
+
+    def sibling(self, role: str) -> Path:
+        """One of the build's own entries beside the output, `._site.previous`, `._site.staging-<pid>`."""
+        return self.path.with_name(f".{self.path.name}.{role}")
+
+
+def claim_output(root: Path, out: Path, force: bool = False) -> OutputFolder:
+    """Check that the build may replace `out`, put back the last good site if a killed build left none, clear leftovers."""
+    try:
+        out = out.resolve()
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of symbolic links
+        raise UnsafeOutput(f"cannot use {out} as the output folder: {getattr(error, 'strerror', None) or error}") from None
+    folder = OutputFolder(out)
+    try:
+        _refuse_dangerous_output(root.resolve(), out)
+        _restore_previous(folder)
+        _refuse_foreign_folder(out, force)
+        _clear_leftovers(folder)
+    except OSError as error:
+        raise _failure(out, error) from None
+    return folder
+
+
+@contextmanager
+def staged_output(folder: OutputFolder) -> Iterator[OutputWriter]:
+    """A writer into a staging folder beside the output that replaces it only if the block succeeds."""
+    staging = folder.sibling(f"staging-{os.getpid()}")
+    try:
+        _remove(staging)
+        staging.parent.mkdir(parents=True, exist_ok=True)
+        os.mkdir(staging)  # never through a link: mkdir fails on anything already there
+    except OSError as error:
+        raise _failure(folder.path, error) from None
+    writer = OutputWriter(staging, folder.path)
+    try:
+        # Static hosts such as GitHub Pages would otherwise run Jekyll over the site.
+        writer.write(".nojekyll", b"")
+        yield writer
+        writer.write(MARKER, MARKER_TEXT)
+        _swap_in(staging, folder)
+    except BaseException:
+        _remove(staging, ignore_errors=True)
+        raise
+
+
+# A file of its own, never the target of a link put in its place; the flags a system lacks are left out.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 class OutputWriter:
     """Writes outputs under one folder; small enough to be inherited by forked render workers."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, folder: Path, published: Path):
+        self.folder = folder  # where the files go now: the staging folder
+        self.published = published  # where they will be read, named in errors
+        self.builder_pid = os.getpid()
 
     def __call__(self, output: Output) -> None:
-        target = self.folder / output.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(output.content)
+        self.write(output.path, output.content)
 
+    def write(self, relative: str, content: bytes) -> None:
+        parts = self._parts(relative)
+        if self.builder_pid not in (os.getpid(), os.getppid()):
+            # A render worker whose build was killed: its staging folder is about to be cleared.
+            raise OutputFailed(f"the build writing {self.published} has stopped")
+        target = self.folder.joinpath(*parts)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(target, _NEW_FILE, 0o666)
+            with open(descriptor, "wb") as file:
+                file.write(content)
+        except OSError as error:
+            raise OutputFailed(f"cannot write {self.published.joinpath(*parts)}: {error.strerror or error}") from None
 
-@contextmanager
-def staged_output(root: Path, out: Path) -> Iterator[OutputWriter]:
-    """A writer into a staging folder beside `out` that replaces `out` only if the block succeeds."""
-    out = out.resolve()
-    _refuse_dangerous_output(root.resolve(), out)
-    staging = out.with_name(f".{out.name}.staging")
-    retired = out.with_name(f".{out.name}.previous")
-    for leftover in (staging, retired):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    staging.mkdir(parents=True)
-    # Static hosts such as GitHub Pages would otherwise run Jekyll over the site.
-    (staging / ".nojekyll").write_bytes(b"")
-    try:
-        yield OutputWriter(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if out.exists():
-        os.rename(out, retired)
-    os.rename(staging, out)
-    shutil.rmtree(retired, ignore_errors=True)
+    def _parts(self, relative: str) -> tuple[str, ...]:
+        path = PurePosixPath(relative)
+        if path.is_absolute() or ".." in path.parts or not path.parts or "\0" in relative:
+            raise UnsafeOutput(f"refusing to write {relative!r}: every output must stay inside {self.published}")
+        return path.parts
 
 
 def _refuse_dangerous_output(root: Path, out: Path) -> None:
@@ -67,3 +159,136 @@ def _refuse_dangerous_output(root: Path, out: Path) -> None:
         raise UnsafeOutput(f"refusing to replace {out}: choose an output folder such as _site/")
     if out.exists() and not out.is_dir():
         raise UnsafeOutput(f"output {out} exists and is not a folder")
+    nearest = next(folder for folder in out.parents if folder.exists())
+    if not nearest.is_dir():
+        raise UnsafeOutput(f"cannot write the site to {out}: {nearest} is a file, not a folder")
+
+
+def _restore_previous(folder: OutputFolder) -> None:
+    """A build killed between the two renames of the fallback swap left no output but the last good site: put it back."""
+    previous = folder.sibling("previous")
+    if not os.path.lexists(folder.path) and _is_real_folder(previous):
+        os.rename(previous, folder.path)
+
+
+def _refuse_foreign_folder(out: Path, force: bool) -> None:
+    if force or not out.is_dir() or _is_real_file(out / MARKER):
+        return
+    with os.scandir(out) as entries:
+        if next(entries, None) is None:
+            return
+    raise UnsafeOutput(f"refusing to replace {out}: it is not empty and not a site khabar built (no {MARKER} in it); "
+                       "choose another output folder, or pass --force to replace it and delete what it holds")
+
+
+def _clear_leftovers(folder: OutputFolder) -> None:
+    """Remove what killed builds left: staging folders (whole or not) and, while the output stands, `.previous`."""
+    staging = folder.sibling("staging")
+    if not folder.path.parent.is_dir():
+        return  # a first build into a folder yet to be made
+    with os.scandir(folder.path.parent) as entries:
+        leftovers = [Path(entry.path) for entry in entries if entry.name.startswith(staging.name)]
+    for leftover in leftovers:
+        if not _written_by_a_running_build(leftover.name):
+            _remove(leftover, ignore_errors=True)  # a killed build's forked workers may still be writing into it
+    previous = folder.sibling("previous")
+    if os.path.isdir(folder.path) or not _is_real_folder(previous):
+        _remove(previous)
+
+
+def _written_by_a_running_build(staging_name: str) -> bool:
+    """A staging folder named for a process that still runs, not this one: another build, left alone."""
+    pid = staging_name.rpartition("-")[2]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it runs, as someone else
+        return True
+    return True
+
+
+def _swap_in(staging: Path, folder: OutputFolder) -> None:
+    out = folder.path
+    try:
+        if not os.path.lexists(out):
+            os.rename(staging, out)
+        elif _exchange(staging, out):
+            _remove(staging, ignore_errors=True)  # the old site now; a later build clears what is left of it
+        else:
+            previous = folder.sibling("previous")
+            os.rename(out, previous)
+            try:
+                os.rename(staging, out)
+            except OSError:
+                os.rename(previous, out)
+                raise
+            _remove(previous, ignore_errors=True)
+    except OSError as error:
+        raise _failure(out, error) from None
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step; False where the system or the file system cannot."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # a kernel or file system without the exchange
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    """glibc's renameat2 (2.28 and later), or None on systems without it."""
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError, TypeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+def _remove(path: Path, ignore_errors: bool = False) -> None:
+    """Delete a folder with what it holds, or a file or link itself; a link is never followed."""
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISDIR(mode):
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except OSError:
+        if not ignore_errors:
+            raise
+
+
+def _is_real_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _is_real_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _failure(out: Path, error: OSError) -> OutputFailed:
+    """One line naming the output folder and, when it is another, the file the system refused."""
+    file = f"{error.filename}: " if error.filename and str(error.filename) != str(out) else ""
+    return OutputFailed(f"cannot write the site to {out}: {file}{error.strerror or error}")

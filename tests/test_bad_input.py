@@ -164,7 +164,7 @@ def test_unwritable_output_is_reported_without_traceback(scratch: ScratchSite):
     blocker.write_text("a file where the output's parent folder should be")
     result = run_cli("build", "--out", str(blocker / "site"), root=scratch.root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith("error: cannot write the site:")
+    assert result.stderr == f"error: cannot write the site to {blocker / 'site'}: {blocker} is a file, not a folder\n"
 
 
 def test_an_article_at_the_address_of_a_page_of_the_site_is_refused(scratch: ScratchSite):

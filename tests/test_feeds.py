@@ -173,4 +173,4 @@ def test_two_builds_write_the_same_feeds_and_sitemaps(tmp_path: Path):
     written = {path for path in digests[0] if not path.endswith(".html") and not path.startswith("pagefind/")}
     assert digests[0] == digests[1]
     assert written == {url.lstrip("/") for url in DEMO_FEEDS} | {
-        ".nojekyll", "robots.txt", "sitemap.xml", "sitemap-ar.xml", "sitemap-en.xml", "sitemap-news.xml"}
+        ".nojekyll", ".khabar-site", "robots.txt", "sitemap.xml", "sitemap-ar.xml", "sitemap-en.xml", "sitemap-news.xml"}
