@@ -1,0 +1,239 @@
+"""Addresses no input can turn against the site: every one inside the output folder, a name a file can have,
+one file per page, and one element per id; anything else is one line naming the file and line, exit 1, nothing written."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from conftest import PROJECT, ScratchSite, read_html, run_cli
+
+GOOD = "title: خبر\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports"
+
+
+def files_of(scratch: ScratchSite) -> set[str]:
+    """Every file and folder of the scratch site and beside it: a build that fails must leave them as they were."""
+    return {path.relative_to(scratch.root.parent).as_posix() for path in scratch.root.parent.rglob("*")}
+
+
+def assert_refused(scratch: ScratchSite, expected: str, *options: str) -> str:
+    before = files_of(scratch)
+    result = scratch.build(*options)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert expected in result.stderr.splitlines(), f"{expected!r} not among:\n{result.stderr}"
+    assert files_of(scratch) == before
+    return result.stderr
+
+
+def config_line(scratch: ScratchSite, text: str) -> int:
+    lines = (scratch.root / "site.yaml").read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if line == text)
+
+
+EXAMPLE = " (e.g. /{lang}/{yyyy}/{mm}/{slug}/)"
+
+
+@pytest.mark.parametrize(
+    ("permalink", "problem"),
+    [
+        ("/{lang}/../../{slug}/", "has a '.' or '..' segment, which would lead out of its folder"),
+        ("/{lang}/{slug}/..", "has a '.' or '..' segment, which would lead out of its folder"),
+        ("/{lang}//{slug}/", "has an empty segment ('//')"),
+        ("/{lang}\\{slug}/", "is not a path inside the site (one leading '/', no scheme, host or backslash)"),
+        ("//evil.example/{lang}/{slug}/", "is not a path inside the site (one leading '/', no scheme, host or backslash)"),
+        ("https://evil.example/{lang}/{slug}/", "is not a path inside the site (one leading '/', no scheme, host or backslash)"),
+        ("/{lang}/{slug.__class__}/", "has the unknown token {slug.__class__}"),
+        ("/{lang}/{slug!r}/", "has the unknown token {slug!r}"),
+        ("/{lang}/{slug:>300}/", "has the unknown token {slug:>300}"),
+        ("/{lang}/{0}/{slug}/", "has the unknown token {0}"),
+        ("/{lang}/{slug}/{", "has a '{' or '}' that opens or closes no token"),
+        ("/{lang}/{{slug}}/", "must use both {lang} and {slug}"),
+        ("/{lang}/News/{slug}/", "may only have lowercase letters, digits and hyphens beside its tokens and slashes"),
+        ("/{lang}/{slug}.html", "may only have lowercase letters, digits and hyphens beside its tokens and slashes"),
+        ("/{lang}/" + "x" * 256 + "/{slug}/", "has a segment longer than a file name may be (255 bytes)"),
+    ],
+)
+def test_a_permalink_that_could_leave_the_output_folder_is_refused(scratch: ScratchSite, permalink: str, problem: str):
+    scratch.article("ar", "story", GOOD)
+    scratch.edit_config("permalink: /{lang}/{yyyy}/{mm}/{slug}/", f"permalink: '{permalink}'")
+    line = config_line(scratch, f"permalink: '{permalink}'")
+    assert_refused(scratch, f"site.yaml:{line}: permalink '{permalink}' {problem}{EXAMPLE}")
+
+
+def test_permalinks_of_the_site_s_own_kind_still_build(scratch: ScratchSite):
+    scratch.article("ar", "story", GOOD)
+    scratch.edit_config("permalink: /{lang}/{yyyy}/{mm}/{slug}/", "permalink: '{lang}/أخبار/{yyyy}-{mm}-{dd}/{slug}'")
+    result = scratch.build()
+    assert result.returncode == 0, result.stderr
+    assert (scratch.out / "ar/أخبار/2023-09-13/story/index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("  reports:\n    label:", "  ../x:\n    label:", "category key '../x' is not URL-safe (try 'x')"),
+        ("  reports:\n    label:", "  'Bad Key':\n    label:", "category key 'Bad Key' is not URL-safe (try 'bad-key')"),
+        ("  reports:\n    label:", "  '..':\n    label:", "category key '..' is not URL-safe (use lowercase letters, digits and hyphens)"),
+        ("  nasrin-tarek:\n", "  ../../../tmp/owned:\n", "author key '../../../tmp/owned' is not URL-safe (try 'tmp-owned')"),
+        ("  reports:\n    label:", f"  {'ت' * 128}:\n    label:", "category key is too long for a file name: 256 bytes in UTF-8, at most 255"),
+        ("  nasrin-tarek:\n", f"  {'n' * 256}:\n", "author key is too long for a file name: 256 bytes in UTF-8, at most 255"),
+    ],
+)
+def test_category_and_author_keys_must_be_slugs_a_file_can_be_named(scratch: ScratchSite, old: str, new: str, expected: str):
+    scratch.edit_config(old, new)
+    line = config_line(scratch, new.split("\n")[0])
+    assert_refused(scratch, f"site.yaml:{line}: {expected}")
+
+
+def test_a_language_code_is_checked_before_it_names_a_folder(scratch: ScratchSite):
+    scratch.edit_config("languages:\n  ar:\n", "languages:\n  ../x:\n")
+    line = config_line(scratch, "  ../x:")
+    stderr = assert_refused(
+        scratch, f"site.yaml:{line}: '../x' is not a language code such as ar, en or pt-BR (it names the language's folders and URLs)"
+    )
+    assert "string table" not in stderr
+
+
+@pytest.mark.parametrize("base_url", ["ftp://example.org/", "javascript:alert(1)//", "/microsite/", "https://", "https://user:secret@example.org/",
+                                      "https://example.org:99999/", "https://exa mple.org/"])
+def test_base_url_must_be_an_http_address_with_a_host(scratch: ScratchSite, base_url: str):
+    scratch.article("ar", "story", GOOD)
+    scratch.edit_config("base_url: https://example.org/", f"base_url: '{base_url}'")
+    line = config_line(scratch, f"base_url: '{base_url}'")
+    assert_refused(scratch, f"site.yaml:{line}: base_url '{base_url}' is not an http:// or https:// address with a host, such as https://example.org/")
+
+
+def test_the_base_url_option_is_checked_too(scratch: ScratchSite):
+    scratch.article("ar", "story", GOOD)
+    assert_refused(scratch, "--base-url: 'file:///etc/' is not an http:// or https:// address with a host, such as https://example.org/",
+                   "--base-url", "file:///etc/")
+
+
+@pytest.mark.parametrize("offset", ["+05:17", "+15:00", "-14:15", "+0517", "+23:59", "+05:60"])
+def test_a_time_zone_offset_no_zone_has_is_refused(scratch: ScratchSite, offset: str):
+    scratch.article("ar", "story", f"title: خبر\ndate: 2023-09-13T10:00:00{offset}")
+    assert_refused(
+        scratch, f"content/ar/story.md:3: bad time-zone offset '{offset}' in 'date' (offsets are whole quarter hours from -14:00 to +14:00)"
+    )
+
+
+def test_real_offsets_at_the_edges_build(scratch: ScratchSite):
+    scratch.article("ar", "kiritimati", "title: خبر\ndate: 2023-09-13T10:00:00+14:00")
+    scratch.article("ar", "kathmandu", "title: خبر\ndate: 2023-09-13T10:00:00+05:45\nupdated: 2023-09-14T00:00:00-12:00")
+    result = scratch.build()
+    assert result.returncode == 0, result.stderr
+
+
+def test_offsets_are_checked_in_updated_and_timeline_dates_take_none(scratch: ScratchSite):
+    scratch.article("ar", "story", "title: خبر\ndate: 2023-09-13\nupdated: 2023-09-14T10:00:00+05:17")
+    scratch.write("content/timelines/visit.yaml", "title: {ar: الزيارة}\nevents:\n  - date: 2023-09-13T10:00:00+03:00\n    title: {ar: وصول}\n")
+    assert_refused(scratch, "content/ar/story.md:4: bad time-zone offset '+05:17' in 'updated' (offsets are whole quarter hours from -14:00 to +14:00)")
+    assert_refused(scratch, "content/timelines/visit.yaml:3: bad event date '2023-09-13T10:00:00+03:00' (expected a year, year-month or date: 1961, 2022-12, 2023-09-13)")
+
+
+def test_a_date_that_has_no_utc_time_is_refused(scratch: ScratchSite):
+    scratch.article("ar", "story", "title: خبر\ndate: 9999-12-31T23:00:00-14:00")
+    assert_refused(scratch, "content/ar/story.md:3: bad date '9999-12-31T23:00:00-14:00' in 'date' (expected ISO 8601, e.g. 2023-09-13 or 2023-09-13T10:30:00+03:00)")
+
+
+def test_a_tag_too_long_for_a_file_name_is_named_at_its_line(scratch: ScratchSite):
+    scratch.article("ar", "story", GOOD + f"\ntags: [كيم, {'ب' * 128}]")
+    assert_refused(scratch, f"content/ar/story.md:6: tag '{'ب' * 40}…' is too long for a file name: 256 bytes in UTF-8, at most 255")
+
+
+def test_a_tag_just_short_enough_builds(scratch: ScratchSite):
+    scratch.article("ar", "story", GOOD + f"\ntags: [{'ب' * 127}]")
+    result = scratch.build()
+    assert result.returncode == 0, result.stderr
+    assert (scratch.out / "ar/tags" / ("ب" * 127) / "index.html").is_file()
+
+
+def test_a_slug_too_long_for_a_file_name_is_named_at_its_line(scratch: ScratchSite):
+    scratch.article("en", "story", f"title: Story\ndate: 2023-09-13\nslug: {'s' * 256}")
+    assert_refused(scratch, f"content/en/story.md:4: slug '{'s' * 40}…' is too long for a file name: its address has a segment of 256 bytes in UTF-8, at most 255")
+
+
+def test_a_file_name_made_too_long_by_the_permalink_is_named_at_line_1(scratch: ScratchSite):
+    scratch.edit_config("permalink: /{lang}/{yyyy}/{mm}/{slug}/", "permalink: /{lang}/{slug}-{yyyy}/")
+    scratch.article("en", "s" * 252, "title: Story\ndate: 2023-09-13")
+    assert_refused(scratch, f"content/en/{'s' * 252}.md:1: slug '{'s' * 40}…' is too long for a file name: its address has a segment of 257 bytes in UTF-8, at most 255")
+
+
+def many(scratch: ScratchSite, count: int) -> None:
+    """Articles enough for a second page of every listing they are in."""
+    for number in range(count):
+        scratch.article("en", f"filler-{number}", f"title: Filler {number}\ndate: 2023-09-{number + 1:02d}")
+
+
+@pytest.mark.parametrize(
+    ("permalink", "slug", "front_matter", "setup", "clash"),
+    [
+        ("/{lang}/{slug}/", "timelines", "", "timeline", "/en/timelines/ is also that of the page 'Timelines'"),
+        ("/{lang}/{slug}/", "search", "", None, "/en/search/ is also that of the page 'Search'"),
+        ("/{lang}/categories/{slug}/", "reports", "category: reports", None, "/en/categories/reports/ is also that of the page 'Reports'"),
+        ("/{lang}/tags/{slug}/", "summit", "tags: [summit]", None, "/en/tags/summit/ is also that of the page 'summit'"),
+        ("/{lang}/authors/{slug}/", "nasrin-tarek", "author: nasrin-tarek", None,
+         "/en/authors/nasrin-tarek/ is also that of the page 'Nasrin Tarek'"),
+        ("/{lang}/page/{slug}/", "2", "", "many", "/en/page/2/ is also that of the page 'Kim in Russia'"),
+        ("/{lang}/timelines/{slug}/", "visit", "", "timeline", "/en/timelines/visit/ is also that of the page 'The visit'"),
+        ("/{slug}/{lang}/", "assets", "", None, "/assets/en/ is in assets/, where the site's own files are written"),
+        ("/{slug}/{lang}/", "pagefind", "", None, "/pagefind/en/ is in pagefind/en/, where the site's own files are written"),
+    ],
+)
+def test_an_article_at_the_address_of_another_output_is_refused(
+    scratch: ScratchSite, permalink: str, slug: str, front_matter: str, setup: str | None, clash: str
+):
+    scratch.edit_config("permalink: /{lang}/{yyyy}/{mm}/{slug}/", f"permalink: {permalink}")
+    if setup == "timeline":
+        scratch.write("content/timelines/visit.yaml", "title: {ar: الزيارة, en: The visit}\nevents:\n  - date: 2023-09-13\n    title: {ar: وصول}\n")
+    if setup == "many":
+        many(scratch, 7)
+    scratch.article("en", "story", f"title: Story\ndate: 2023-09-20\nslug: '{slug}'\n{front_matter}")
+    assert_refused(scratch, f"content/en/story.md:4: its address {clash}: give it another slug")
+
+
+def test_pages_whose_files_differ_only_in_case_are_refused(scratch: ScratchSite):
+    scratch.article("ar", "story", GOOD)
+    for name in ("visit", "Visit"):
+        scratch.write(f"content/timelines/{name}.yaml", f"title: {{ar: {name}}}\nevents:\n  - date: 2023-09-13\n    title: {{ar: وصول}}\n")
+    assert_refused(scratch, "site.yaml: the address /ar/timelines/visit/ of the page 'visit' is also that of the page 'Visit'")
+
+
+TEMPLATE_ID = re.compile(r"""(?<![\w-])id="([^"{]+)\"""")
+
+
+def test_no_heading_takes_an_id_a_template_uses_and_no_two_headings_share_one(scratch: ScratchSite):
+    static_ids = sorted({found for template in (PROJECT / "layouts").rglob("*.html")
+                         for found in TEMPLATE_ID.findall(template.read_text(encoding="utf-8"))})
+    assert {"main", "top", "related-heading", "story-heading"} <= set(static_ids)
+    headings = [*static_ids, "No translation en", "Slide 1", "Year 2023", "Same", "Same", "Same 1", "Main"]
+    body = "\n\n".join(f"## {heading}\n\nText under {heading}." for heading in headings)
+    scratch.write("content/timelines/visit.yaml", "title: {ar: الزيارة, en: The visit}\nevents:\n  - date: 2023-09-13\n    title: {ar: وصول, en: Arrival}\n    articles: [story]\n")
+    scratch.article("en", "story", "title: Story\ndate: 2023-09-13\ntags: [summit]", body)
+    scratch.article("en", "other", "title: Other story\ndate: 2023-09-12\ntags: [summit]", "Text under Same.")
+    result = scratch.build()
+    assert result.returncode == 0, result.stderr
+    pages = scratch.built().html_files()
+    assert pages
+    for path in pages:
+        ids = Counter(element["id"] for element in read_html(path).select("[id]"))
+        assert [i for i, count in ids.items() if count > 1] == [], path
+    article = read_html(scratch.out / "en/2023/09/story/index.html")
+    for template_id in ("main", "top", "related-heading", "story-heading", "no-translation-ar"):
+        assert article.select(f"#{template_id}"), template_id  # the page shows the template's own element
+        assert not article.select(f".article-body #{template_id}")
+    given = [heading["id"] for heading in article.select(".article-body h2")]
+    assert len(given) == len(headings)
+    assert given[-7:] == ["no-translation-en-1", "slide-1-1", "year-2023-1", "same", "same-1", "same-1-1", "main-2"]
+    assert given[static_ids.index("main")] == "main-1"
+
+
+def test_check_reports_what_build_reports(scratch: ScratchSite):
+    scratch.edit_config("permalink: /{lang}/{yyyy}/{mm}/{slug}/", "permalink: /{lang}/../{slug}/")
+    result = run_cli("check", root=scratch.root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = config_line(scratch, "permalink: /{lang}/../{slug}/")
+    assert f"site.yaml:{line}: permalink '/{{lang}}/../{{slug}}/' has a '.' or '..' segment, which would lead out of its folder{EXAMPLE}" in result.stderr
