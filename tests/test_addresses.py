@@ -237,3 +237,22 @@ def test_check_reports_what_build_reports(scratch: ScratchSite):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     line = config_line(scratch, "permalink: /{lang}/../{slug}/")
     assert f"site.yaml:{line}: permalink '/{{lang}}/../{{slug}}/' has a '.' or '..' segment, which would lead out of its folder{EXAMPLE}" in result.stderr
+
+
+def test_a_page_is_compared_with_the_files_that_are_not_pages(scratch: ScratchSite):
+    """No input reaches these today (a page is always a folder's index.html or 404.html); the check holds them all."""
+    from khabar.config import load_config
+    from khabar.model import _refuse_shared_files
+    from khabar.pages import Feed, Page
+    from khabar.problems import BuildFailed
+
+    config = load_config(scratch.root)
+    feed = Feed("/ar/feed.xml", "ar", "كيم في روسيا", "", "/ar/", (), ())
+    odd = [Page(url=url, lang="ar", template="x.html", title="x") for url in ("/ar/feed.xml", "/Robots.txt", "/sitemap-en.xml")]
+    with pytest.raises(BuildFailed) as failure:
+        _refuse_shared_files(config, odd, [feed])
+    assert [str(problem) for problem in failure.value.problems.errors] == [
+        "site.yaml: the address /ar/feed.xml of the page 'x' is also that of the feed 'كيم في روسيا'",
+        "site.yaml: the address /Robots.txt of the page 'x' is also that of robots.txt",
+        "site.yaml: the address /sitemap-en.xml of the page 'x' is also that of the sitemap of 'en'",
+    ]
