@@ -256,3 +256,14 @@ def test_a_page_is_compared_with_the_files_that_are_not_pages(scratch: ScratchSi
         "site.yaml: the address /Robots.txt of the page 'x' is also that of robots.txt",
         "site.yaml: the address /sitemap-en.xml of the page 'x' is also that of the sitemap of 'en'",
     ]
+
+
+def test_new_cuts_a_long_title_s_slug_at_a_word_and_refuses_a_long_slug(scratch: ScratchSite):
+    result = run_cli("new", "كلمة " * 80, "--lang", "ar", root=scratch.root)
+    assert result.returncode == 0, result.stderr
+    created = scratch.root / result.stdout.strip().removeprefix("created ")
+    assert created.name == "-".join(["كلمة"] * 28) + ".md"  # 254 bytes: a 29th word would pass 255
+    before = files_of(scratch)
+    result = run_cli("new", "Story", "--lang", "en", "--slug", "s" * 253, root=scratch.root)
+    assert (result.returncode, result.stderr.splitlines()[0]) == (1, "content: --slug is too long for a file name: 253 bytes in UTF-8, at most 252")
+    assert files_of(scratch) == before
