@@ -107,6 +107,12 @@ OFFSET_STEP_MINUTES = 15
 MAX_OFFSET_MINUTES = 14 * 60
 
 
+def is_real_offset(offset: dt.timedelta) -> bool:
+    """Whether some time zone is this far from UTC."""
+    minutes, seconds = divmod(abs(offset.total_seconds()), 60)
+    return not seconds and minutes % OFFSET_STEP_MINUTES == 0 and minutes <= MAX_OFFSET_MINUTES
+
+
 def bad_offset(text: str) -> str | None:
     """The time-zone offset of an ISO 8601 date-time if no time zone has it ("+05:17", "+15:00"), else None."""
     match = _ISO_DATE.match(text.strip())
@@ -114,8 +120,7 @@ def bad_offset(text: str) -> str | None:
     if not offset or offset == "Z":
         return None
     hours, minutes = int(offset[1:3]), int(offset[-2:])
-    total = hours * 60 + minutes
-    return offset if minutes >= 60 or total % OFFSET_STEP_MINUTES or total > MAX_OFFSET_MINUTES else None
+    return offset if minutes >= 60 or not is_real_offset(dt.timedelta(hours=hours, minutes=minutes)) else None
 
 
 def parse_datetime(text: str, zone: ZoneInfo) -> dt.datetime | None:

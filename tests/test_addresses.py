@@ -267,3 +267,12 @@ def test_new_cuts_a_long_title_s_slug_at_a_word_and_refuses_a_long_slug(scratch:
     result = run_cli("new", "Story", "--lang", "en", "--slug", "s" * 253, root=scratch.root)
     assert (result.returncode, result.stderr.splitlines()[0]) == (1, "content: --slug is too long for a file name: 253 bytes in UTF-8, at most 252")
     assert files_of(scratch) == before
+
+
+def test_the_now_option_takes_only_a_real_offset(scratch: ScratchSite):
+    scratch.article("ar", "story", GOOD)
+    result = scratch.build("--now", "2023-09-14T12:00:00+05:17")
+    assert result.returncode == 2 and "Traceback" not in result.stderr  # click's status for a bad option
+    assert ("Error: Invalid value for '--now': '2023-09-14T12:00:00+05:17' has a time-zone offset no time zone has"
+            " (whole quarter hours from -14:00 to +14:00)") in result.stderr.splitlines()
+    assert not scratch.out.exists()
