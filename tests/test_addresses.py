@@ -3,12 +3,17 @@ one file per page, and one element per id; anything else is one line naming the 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import PROJECT, ScratchSite, read_html, run_cli
+from khabar.markdown import render_markdown
+from khabar.urls import article_url, is_slug, output_path, permalink_problem
 
 GOOD = "title: خبر\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports"
 
@@ -276,3 +281,36 @@ def test_the_now_option_takes_only_a_real_offset(scratch: ScratchSite):
     assert ("Error: Invalid value for '--now': '2023-09-14T12:00:00+05:17' has a time-zone offset no time zone has"
             " (whole quarter hours from -14:00 to +14:00)") in result.stderr.splitlines()
     assert not scratch.out.exists()
+
+
+# Permalink-like text: segments of tokens and plain text, with hostile pieces among them often enough to be refused.
+PERMALINK_SEGMENTS = st.lists(
+    st.one_of(st.sampled_from(["{lang}", "{slug}", "{yyyy}", "{mm}", "{dd}", "news", "أخبار", "-"]),
+              st.sampled_from(["", ".", "..", "{", "}", "{slug!r}", "{0}", "\\", ":", "%2e", "A", " ", "//", "?", "#"])),
+    min_size=1, max_size=3,
+).map("".join)
+PERMALINKS = st.lists(PERMALINK_SEGMENTS, max_size=4).flatmap(lambda segments: st.permutations(["{lang}", "{slug}", *segments])).map("/".join)
+SLUGS = st.text(st.characters(whitelist_categories=("Ll", "Lo", "Nd")), min_size=1, max_size=20).filter(is_slug)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pattern=st.one_of(PERMALINKS, st.text(max_size=30)),
+       slug=SLUGS, date=st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)))
+def test_an_accepted_permalink_makes_only_paths_inside_the_site(pattern: str, slug: str, date: dt.datetime):
+    if permalink_problem(pattern) is not None:
+        return
+    url = article_url("/" + pattern.strip("/") + "/", "pt-BR", slug, date)
+    segments = url.strip("/").split("/")
+    assert url.startswith("/") and not url.startswith("//") and "\\" not in url and ":" not in url
+    assert all(segment and segment not in (".", "..") for segment in segments), url
+    assert output_path(url).endswith("/index.html")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=12), max_size=12))
+def test_heading_ids_are_distinct_and_never_a_template_s(texts: list[str]):
+    template_ids = re.compile(r"main|top|slide\-[^\W_]+|year\-[^\W_]+|[^\W_]+\-heading")
+    body = "\n\n".join(f"## {text}" for text in texts)
+    ids = re.findall(r'<h2 id="([^"]*)"', render_markdown(body, template_ids=template_ids).html)
+    assert len(ids) == len(set(ids))
+    assert not [heading_id for heading_id in ids if template_ids.fullmatch(heading_id)]
