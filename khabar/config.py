@@ -27,7 +27,7 @@ ENGINE_STRINGS = ("home", "timelines", "search", "feed_title", "category_feed_su
 LAYOUTS_DIR = "layouts"
 STRINGS_DIR = f"{LAYOUTS_DIR}/strings"
 # A language code names folders (content/ar/, layouts/strings/ar.yaml) and URLs (/ar/): a BCP 47 tag, no more.
-LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}")
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,8 @@ EXAMPLE = " (e.g. /{lang}/{yyyy}/{mm}/{slug}/)"
         ("/{lang}/{{slug}}/", "must use both {lang} and {slug}"),
         ("/{lang}/News/{slug}/", "may only have lowercase letters, digits and hyphens beside its tokens and slashes"),
         ("/{lang}/{slug}.html", "may only have lowercase letters, digits and hyphens beside its tokens and slashes"),
-        ("/{lang}/" + "x" * 256 + "/{slug}/", "has a segment longer than a file name may be (255 bytes)"),
+        ("/{lang}/" + "x" * 256 + "/{slug}/", "has more text besides its tokens than a file name may have (255 bytes)"),
+        ("/{lang}/{slug}/{slug}/{slug}/", "uses a token twice"),
     ],
 )
 def test_a_permalink_that_could_leave_the_output_folder_is_refused(scratch: ScratchSite, permalink: str, problem: str):
