@@ -20,8 +20,10 @@ GOOD = "title: خبر\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports
 
 
 def files_of(scratch: ScratchSite) -> set[str]:
-    """Every file and folder of the scratch site and beside it: a build that fails must leave them as they were."""
-    return {path.relative_to(scratch.root.parent).as_posix() for path in scratch.root.parent.rglob("*")}
+    """Every file and folder of the scratch site, and what lies beside it and above it: a build that fails leaves them
+    as they were, and a path with "../" in it would show there."""
+    around = {path for folder in (scratch.root.parent, scratch.root.parent.parent) for path in folder.iterdir()}
+    return {path.as_posix() for path in (*scratch.root.rglob("*"), *around)}
 
 
 def assert_refused(scratch: ScratchSite, *expected: str, options: tuple[str, ...] = ()) -> str:
