@@ -12,8 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT, ScratchSite, read_html, run_cli
-from khabar.config import base_url_problem
+from khabar.config import base_url_problem, load_config
 from khabar.markdown import render_markdown
+from khabar.model import _refuse_shared_files
+from khabar.pages import Feed, Page
+from khabar.problems import BuildFailed
 from khabar.urls import article_url, is_slug, output_path, permalink_problem
 
 GOOD = "title: خبر\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports"
@@ -258,11 +261,6 @@ def test_check_reports_what_build_reports(scratch: ScratchSite):
 
 def test_a_page_is_compared_with_the_files_that_are_not_pages(scratch: ScratchSite):
     """No input reaches these today (a page is always a folder's index.html or 404.html); the check holds them all."""
-    from khabar.config import load_config
-    from khabar.model import _refuse_shared_files
-    from khabar.pages import Feed, Page
-    from khabar.problems import BuildFailed
-
     config = load_config(scratch.root)
     feed = Feed("/ar/feed.xml", "ar", "كيم في روسيا", "", "/ar/", (), ())
     odd = [Page(url=url, lang="ar", template="x.html", title="x") for url in ("/ar/feed.xml", "/Robots.txt", "/sitemap-en.xml")]
