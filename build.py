@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from khabar.fields import is_real_offset
 from khabar.pipeline import BuildOptions, build as build_site, check as check_site
 from khabar.problems import BuildFailed, Problem
 from khabar.scaffold import new_article
@@ -71,6 +72,8 @@ class _Moment(click.ParamType):
             moment = dt.datetime.fromisoformat(str(value))
         except ValueError:
             self.fail(f"{value!r} is not an ISO 8601 date and time such as 2023-09-14T12:00:00+03:00", parameter, context)
+        if (offset := moment.utcoffset()) is not None and not is_real_offset(offset):
+            self.fail(f"{value!r} has a time-zone offset no time zone has (whole quarter hours from -14:00 to +14:00)", parameter, context)
         return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -14,6 +15,7 @@ from .fields import FieldReader, YamlMapping, parse_mapping
 from .pictures import Image, Picture, PictureError, is_raster, picture_of
 from .problems import BuildFailed, Problems
 from .sourcefile import read_source
+from .urls import MAX_SEGMENT_BYTES, is_slug, permalink_problem, slugify
 
 CONFIG_FILE = "site.yaml"
 CONTENT_DIR = "content"
@@ -22,8 +24,10 @@ ASSETS_DIR = "assets"
 LOGO = "images/favicon.svg"
 # The texts khabar itself puts on pages (templates name the rest): every table must have them.
 ENGINE_STRINGS = ("home", "timelines", "search", "feed_title", "category_feed_subtitle", "author_heading")
-STRINGS_DIR = "layouts/strings"
-PERMALINK_TOKENS = {"lang", "yyyy", "mm", "dd", "slug"}
+LAYOUTS_DIR = "layouts"
+STRINGS_DIR = f"{LAYOUTS_DIR}/strings"
+# A language code names folders (content/ar/, layouts/strings/ar.yaml) and URLs (/ar/): a BCP 47 tag, no more.
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}")
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ class SiteConfig:
     default_timeline: str | None
     timeline_preview: int  # events in the "story so far" block
     related: RelatedSettings
+    template_ids: re.Pattern[str]  # matches every id the templates may give an element, which no heading may take
     card_image: Image | None = None  # the link preview of pages without a picture; alt text in the default language
     card_image_alt: Localized | None = None
 
@@ -114,11 +119,29 @@ class SiteConfig:
         return (CONFIG_FILE, *(f"{STRINGS_DIR}/{code}.yaml" for code in self.language_codes))
 
     def with_base_url(self, base_url: str) -> SiteConfig:
+        """The configuration published at another address (`build --base-url`)."""
+        if problem := base_url_problem(base_url):
+            problems = Problems()
+            problems.error("--base-url", 0, problem)
+            raise BuildFailed(problems)
         return replace(self, base_url=normalise_base_url(base_url))
 
 
 def normalise_base_url(url: str) -> str:
     return url.rstrip("/") + "/"
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why a site cannot be published at `url`, or None: links, feeds and sitemaps need an http(s) address with a host."""
+    try:
+        parts = urlsplit(url)
+        usable = (parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+                  and parts.username is None and not (parts.query or parts.fragment))
+    except ValueError:  # a port that is no number or out of range, a malformed IPv6 host
+        usable = False
+    if not usable or any(char.isspace() or not char.isprintable() for char in url):
+        return f"'{url}' is not an http:// or https:// address with a host, such as https://example.org/"
+    return None
 
 
 def load_config(root: Path) -> SiteConfig:
@@ -164,13 +187,17 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
         zone = ZoneInfo("UTC")
 
     permalink = fields.string("permalink", default="/{lang}/{yyyy}/{mm}/{slug}/")
-    tokens = set(re.findall(r"{(\w+)}", permalink))
-    if not tokens <= PERMALINK_TOKENS or "slug" not in tokens or "lang" not in tokens:
-        problems.error(mapping.path, mapping.line_of("permalink"), f"permalink '{permalink}' must use {{lang}} and {{slug}} and only these tokens: {', '.join(sorted(PERMALINK_TOKENS))}")
+    if problem := permalink_problem(permalink):
+        fields.error("permalink", f"permalink '{permalink}' {problem} (e.g. /{{lang}}/{{yyyy}}/{{mm}}/{{slug}}/)")
     permalink = "/" + permalink.strip("/") + "/"
+    base_url = fields.string("base_url", default="http://127.0.0.1:8000/")
+    if problem := base_url_problem(base_url):
+        fields.error("base_url", f"base_url {problem}")
 
     authors = {}
     for key, author_map in _entries(fields, "authors"):
+        if not _is_url_key(key, "author", author_map, problems):
+            continue
         author_fields = FieldReader(author_map, problems, f"author '{key}'")
         author_fields.reject_unknown(["name", "bio", "photo"])
         name = read_localized(author_fields, "name", codes, required=True)
@@ -181,6 +208,8 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
 
     categories = {}
     for key, category_map in _entries(fields, "categories"):
+        if not _is_url_key(key, "category", category_map, problems):
+            continue
         label = read_localized(FieldReader(category_map, problems, f"category '{key}'"), "label", codes, required=True)
         if label:
             categories[key] = Category(key, label)
@@ -207,7 +236,7 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
         root=root,
         title=title,
         description=description,
-        base_url=normalise_base_url(fields.string("base_url", default="http://127.0.0.1:8000/")),
+        base_url=normalise_base_url(base_url),
         timezone=zone,
         languages=tuple(languages),
         permalink=permalink,
@@ -222,9 +251,23 @@ def _read_config(root: Path, mapping: YamlMapping, problems: Problems) -> SiteCo
         default_timeline=fields.string("default_timeline"),
         timeline_preview=fields.integer("timeline_preview", 5),
         related=_read_related(fields),
+        template_ids=_template_ids(root, problems),
         card_image=card_image,
         card_image_alt=card_image_alt,
     )
+
+
+def _is_url_key(key: str, what: str, entry: YamlMapping, problems: Problems) -> bool:
+    """Whether a key of site.yaml can be a segment of its pages' URLs and a folder's name; if not, why not is reported."""
+    if not is_slug(key):
+        hint = f"try '{slugify(key)}'" if slugify(key) else "use lowercase letters, digits and hyphens"
+        problems.error(entry.path, entry.start_line, f"{what} key '{key}' is not URL-safe ({hint})")
+        return False
+    if (size := len(key.encode())) > MAX_SEGMENT_BYTES:
+        problems.error(entry.path, entry.start_line,
+                       f"{what} key is too long for a file name: {size} bytes in UTF-8, at most {MAX_SEGMENT_BYTES}")
+        return False
+    return True
 
 
 def locate_image(root: Path, reference: str) -> tuple[str, Picture | None]:
@@ -289,6 +332,10 @@ def _read_related(fields: FieldReader) -> RelatedSettings:
 def _read_languages(fields: FieldReader, problems: Problems) -> list[Language]:
     languages = []
     for code, language_map in _entries(fields, "languages", required=True):
+        if not LANGUAGE_CODE.fullmatch(code):
+            problems.error(language_map.path, language_map.start_line,
+                           f"'{code}' is not a language code such as ar, en or pt-BR (it names the language's folders and URLs)")
+            continue
         language_fields = FieldReader(language_map, problems, f"language '{code}'")
         language_fields.reject_unknown(["name", "locale", "arabic_indic_digits"])
         locale_id = language_fields.string("locale", default=code)
@@ -343,6 +390,27 @@ def read_texts(
         return {code: text for code, text in texts.items() if text} or None
     text = fields.string(key, required=required)
     return {own_language or languages[0]: text} if text else None
+
+
+# An id attribute in a template, and a Jinja expression or statement within its value.
+_ID_ATTRIBUTE = re.compile(r"""(?<![\w-])id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_JINJA = re.compile(r"{{.*?}}|{%.*?%}", re.DOTALL)
+
+
+def _template_ids(root: Path, problems: Problems) -> re.Pattern[str]:
+    """Every id the templates may give an element, as one pattern, read from the templates themselves.
+
+    An expression in an id ("slide-{{ loop.index }}") stands for one word: a number, a year, a language code.
+    An id that is nothing but an expression could be anything, and is left out.
+    """
+    patterns = set()
+    for path in sorted((root / LAYOUTS_DIR).rglob("*.html")):
+        text = read_source(path, path.relative_to(root).as_posix(), problems) if path.is_file() else None
+        for match in _ID_ATTRIBUTE.finditer(text or ""):
+            pieces = _JINJA.split(match.group(1) if match.group(1) is not None else match.group(2))
+            if any(pieces):
+                patterns.add(r"[^\W_]+".join(re.escape(piece) for piece in pieces))
+    return re.compile("|".join(sorted(patterns)) or "(?!)")
 
 
 def _load_strings(root: Path, languages: list[str], problems: Problems) -> dict[str, Mapping[str, Any]]:

@@ -46,6 +46,7 @@ class Article:
     timeline_events: tuple[Event, ...]
     terms: tuple[tuple[str, int], ...]  # the most frequent word stems and their counts, for related articles
     body_pictures: tuple[Picture, ...] = ()  # the raster pictures the body shows, to be encoded with the others
+    url_line: int = 1  # the line its URL comes from: its slug's, or 1 when its file's name is the slug
 
     @property
     def pictures(self) -> tuple[Picture, ...]:

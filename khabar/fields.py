@@ -101,19 +101,40 @@ def suggest(word: str, known: list[str]) -> str:
     return f"(known: {listed})" if listed else "(none are defined)"
 
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(?P<offset>Z|[+-]\d{2}:?\d{2})?)?$")
+# Every time zone of the world is a whole number of quarter hours from UTC, and none more than 14 hours.
+OFFSET_STEP_MINUTES = 15
+MAX_OFFSET_MINUTES = 14 * 60
+
+
+def is_real_offset(offset: dt.timedelta) -> bool:
+    """Whether some time zone is this far from UTC."""
+    minutes, seconds = divmod(abs(offset.total_seconds()), 60)
+    return not seconds and minutes % OFFSET_STEP_MINUTES == 0 and minutes <= MAX_OFFSET_MINUTES
+
+
+def bad_offset(text: str) -> str | None:
+    """The time-zone offset of an ISO 8601 date-time if no time zone has it ("+05:17", "+15:00"), else None."""
+    match = _ISO_DATE.match(text.strip())
+    offset = match["offset"] if match else None
+    if not offset or offset == "Z":
+        return None
+    hours, minutes = int(offset[1:3]), int(offset[-2:])
+    return offset if minutes >= 60 or not is_real_offset(dt.timedelta(hours=hours, minutes=minutes)) else None
 
 
 def parse_datetime(text: str, zone: ZoneInfo) -> dt.datetime | None:
-    """An ISO 8601 date or date-time; one without an offset is in `zone`."""
+    """An ISO 8601 date or date-time with a real time-zone offset; one without an offset is in `zone`."""
     text = text.strip()
-    if not _ISO_DATE.match(text):
+    if not _ISO_DATE.match(text) or bad_offset(text):
         return None
     try:
         value = dt.datetime.fromisoformat(text)
-    except ValueError:
+        value = value if value.tzinfo else value.replace(tzinfo=zone)
+        value.astimezone(dt.timezone.utc)  # feeds and the search index give it in UTC: year 1 or 9999 may not have it
+    except (ValueError, OverflowError):
         return None
-    return value if value.tzinfo else value.replace(tzinfo=zone)
+    return value
 
 
 class FieldReader:
@@ -202,7 +223,9 @@ class FieldReader:
         if value is None:
             return None
         parsed = parse_datetime(value, zone) if isinstance(value, str) else None
-        if parsed is None:
+        if parsed is None and isinstance(value, str) and (offset := bad_offset(value)):
+            self.error(key, f"bad time-zone offset '{offset}' in '{key}' (offsets are whole quarter hours from -14:00 to +14:00)")
+        elif parsed is None:
             self.error(key, f"bad date {str(value)!r} in '{key}' (expected ISO 8601, e.g. 2023-09-13 or 2023-09-13T10:30:00+03:00)")
         return parsed
 

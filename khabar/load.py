@@ -17,7 +17,7 @@ from .problems import Problems
 from .sourcefile import read_source
 from .textnorm import terms
 from .timelines import TIMELINES_FOLDER, read_events
-from .urls import article_url, author_url, category_url, is_slug, slugify, tag_url
+from .urls import MAX_SEGMENT_BYTES, article_url, author_url, category_url, is_slug, long_segment, slugify, tag_url
 
 FRONT_MATTER_FENCE = "---"
 FRONT_MATTER_KEYS = [
@@ -133,9 +133,9 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     lang = source.split("/")[1]
     file_slug = Path(source).stem
     slug = fields.string("slug", default=file_slug)
+    slug_line = mapping.line_of("slug") if "slug" in mapping.values else 1  # else the file's name is the slug
     if not is_slug(slug):
-        where = mapping.line_of("slug") if "slug" in mapping.values else 1
-        problems.error(source, where, f"slug '{slug}' is not URL-safe (try '{slugify(slug)}')")
+        problems.error(source, slug_line, f"slug '{slug}' is not URL-safe (try '{slugify(slug)}')")
     title = fields.string("title", required=True)
     date = fields.datetime("date", config.timezone, required=True)
     updated = fields.datetime("updated", config.timezone)
@@ -158,6 +158,8 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
         tag_slug = slugify(name)
         if not tag_slug:
             fields.error("tags", f"tag {name!r} has no letters or digits to make a URL from")
+        elif (size := len(tag_slug.encode())) > MAX_SEGMENT_BYTES:
+            fields.error("tags", f"tag '{name[:40]}…' is too long for a file name: {size} bytes in UTF-8, at most {MAX_SEGMENT_BYTES}")
         elif tag_slug not in (tag.slug for tag in tags):
             tags.append(Tag(lang, tag_slug, name, tag_url(lang, tag_slug)))
 
@@ -167,13 +169,18 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     related_pins = fields.string_list("related")
     slider, draft, summary = fields.boolean("slider"), fields.boolean("draft"), fields.string("summary")
     rendered = render_markdown(
-        body, config.allow_html, _body_image_locator(config, source, body_line, problems), eager_first_picture=image is None
+        body, config.allow_html, _body_image_locator(config, source, body_line, problems), eager_first_picture=image is None,
+        template_ids=config.template_ids,
     )
     if not rendered.word_count and not problems:
         problems.warn(source, body_line, "the article has no body text")
 
+    url = article_url(config.permalink, lang, slug, date) if date else None
+    if url and is_slug(slug) and (segment := long_segment(url)):
+        problems.error(source, slug_line, f"slug '{slug[:40]}…' is too long for a file name: its address has a segment"
+                                          f" of {len(segment.encode())} bytes in UTF-8, at most {MAX_SEGMENT_BYTES}")
     lines = (mapping.line_of("slug"), mapping.line_of("translation_key"), mapping.line_of("related"))
-    if problems or title is None or date is None:
+    if problems or title is None or url is None:
         return _ReadResult(None, problems, *lines)
     # A summary of the editor's own adds words; one cut from the first paragraph would count it twice.
     counts = terms(f"{title}\n{summary or ''}\n{rendered.text}")
@@ -197,7 +204,8 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
         summary=summary,
         body_html=rendered.html,
         reading_minutes=max(1, round(rendered.word_count / config.words_per_minute)),
-        url=article_url(config.permalink, lang, slug, date),
+        url=url,
+        url_line=slug_line,
         related_pins=tuple(related_pins),
         timeline_events=tuple(events),
         terms=tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:KEPT_TERMS]),

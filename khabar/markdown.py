@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -10,8 +11,8 @@ from urllib.parse import quote
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 
 from .pictures import WEBP, ImageVariant, Picture
 from .urls import slugify
@@ -37,21 +38,46 @@ class RenderedBody:
 def _parser(allow_html: bool) -> MarkdownIt:
     # markdown-it's link validation already refuses javascript:, vbscript:, file: and data: URLs.
     parser = MarkdownIt("commonmark", {"html": allow_html, "typographer": False}).enable("table")
-    parser.use(anchors_plugin, min_level=2, max_level=6, slug_func=_heading_id)
+    parser.core.ruler.push("heading_ids", _give_heading_ids)
     parser.add_render_rule("image", _render_image)
     return parser
 
 
-def _heading_id(text: str) -> str:
-    return slugify(text) or "section"
+def _give_heading_ids(state: StateCore) -> None:
+    """Each heading below the title an id made from its text, to link to; one no other element of its page has."""
+    template_ids: re.Pattern[str] | None = state.env.get("template_ids")
+    taken: set[str] = set()
+    for index, token in enumerate(state.tokens):
+        if token.type == "heading_open" and token.tag != "h1":
+            text = "".join(child.content for child in state.tokens[index + 1].children or () if child.type in ("text", "code_inline"))
+            heading_id = _free_id(slugify(text) or "section", taken, template_ids)
+            taken.add(heading_id)
+            token.attrSet("id", heading_id)
+
+
+def _free_id(wanted: str, taken: set[str], template_ids: re.Pattern[str] | None) -> str:
+    """`wanted`, else it numbered: "main-1" for a heading "Main", "same-1" for the second heading "Same".
+
+    An id a template may give ("slide-{{ loop.index }}") matches only ids with as many hyphens as its own; numbering
+    one such ("slide-2" -> "slide-2-1") adds a hyphen, so the search always ends.
+    """
+    base, candidate, number = wanted, wanted, 0
+    while candidate in taken or (template_ids and template_ids.fullmatch(candidate)):
+        if template_ids and template_ids.fullmatch(candidate):
+            base, number = candidate, 0
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
 
 
 def render_markdown(
-    source: str, allow_html: bool = False, locate_image: ImageLocator | None = None, eager_first_picture: bool = False
+    source: str, allow_html: bool = False, locate_image: ImageLocator | None = None, eager_first_picture: bool = False,
+    template_ids: re.Pattern[str] | None = None,
 ) -> RenderedBody:
-    """The body's HTML and words; `eager_first_picture` when no picture above the body comes first on the page."""
+    """The body's HTML and words; `eager_first_picture` when no picture above the body comes first on the page,
+    `template_ids` the ids its page's templates use, which its headings' ids must not repeat."""
     parser = _parser(allow_html)
-    tokens = parser.parse(source)
+    tokens = parser.parse(source, {"template_ids": template_ids})
     pictures = _locate_images(tokens, locate_image) if locate_image else ()
     first_paragraph = ""
     word_count = 0

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from . import urls
-from .config import CONFIG_FILE, SiteConfig
+from .config import ASSETS_DIR, CONFIG_FILE, SiteConfig
 from .content import Article, Image
 from .localize import Localizer
 from .pages import (
@@ -89,27 +90,53 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
         if timelines:
             links.append(NavLink(localizers[lang].text("timelines"), urls.timelines_url(lang)))
         navigation[lang] = links
-    _refuse_shared_addresses(pages)
+    _refuse_shared_files(config, pages, feeds)
     card, alt = config.card_image, config.card_image_alt
     card_images = {lang: replace(card, alt=alt(lang)) if card and alt else card for lang in config.language_codes}
     return Site(config, by_language, navigation, pages, built_at, feeds, localizers, card_images)
 
 
-def _refuse_shared_addresses(pages: list[Page]) -> None:
-    """Two pages at one address would overwrite each other: with a permalink such as /{lang}/{slug}/,
-    an article named "search" or "timelines" lands on a page of the site's own."""
+def _refuse_shared_files(config: SiteConfig, pages: list[Page], feeds: list[Feed]) -> None:
+    """Two outputs in one file would overwrite each other: with a permalink such as /{lang}/{slug}/, an article named
+    "search" or "timelines" lands on a page of the site's own. So every page's file is compared with every other file
+    the build writes, as file names, not URLs, and as a case-insensitive disk (macOS, Windows) would compare them;
+    and no page may lie in a folder whose files a later stage names (assets, pictures, the search index).
+    Sitemaps past the first of a language are numbered beside it, at the root, where no page but 404.html is a file."""
     problems = Problems()
-    owners: dict[str, Page] = {}
+    owners: dict[str, Page | str] = {}  # a folded file name -> the page, or the description of another output
+    for url, what in (
+        *((feed.url, f"the feed '{feed.title}'") for feed in feeds),
+        *((url, url.lstrip("/")) for url in (urls.ROBOTS_URL, urls.SITEMAP_INDEX_URL, urls.NEWS_SITEMAP_URL)),
+        *((urls.sitemap_url(lang, 1), f"the sitemap of '{lang}'") for lang in config.language_codes),
+    ):
+        owners[_folded(urls.output_path(url))] = what
+    generated_folders = (f"{ASSETS_DIR}/", *(urls.search_index_url(lang).lstrip("/") for lang in config.language_codes))
     for page in pages:
-        owner = owners.setdefault(page.url, page)
-        if owner is page:
-            continue
-        # Two articles never share an address (load refuses that), so the clash is an article's with a page of the site.
-        article, other = (page, owner) if isinstance(page, ArticlePage) else (owner, page)
-        where = article.article.source if isinstance(article, ArticlePage) else CONFIG_FILE
-        problems.error(where, 0, f"its address {page.url} is also that of the page '{other.title}': give it another slug")
+        path = urls.output_path(page.url)
+        owner = owners.setdefault(_folded(path), page)
+        if owner is not page:
+            # Two articles never share an address (load refuses that): an article meets a page of the site's own,
+            # or two of the site's own meet on a case-insensitive disk (timelines "Visit" and "visit").
+            first, second = (owner, page) if isinstance(owner, ArticlePage) else (page, owner)
+            what = second if isinstance(second, str) else f"the page '{second.title}'"
+            _refuse_address(problems, first, f"is also that of {what}")
+        elif folder := next((folder for folder in generated_folders if path.startswith(folder)), None):
+            _refuse_address(problems, page, f"is in {folder}, where the site's own files are written")
     if problems:
         raise BuildFailed(problems)
+
+
+def _refuse_address(problems: Problems, page: Page, clash: str) -> None:
+    """An article's address at its slug, which the editor can change; any other page's at site.yaml."""
+    if isinstance(page, ArticlePage):
+        problems.error(page.article.source, page.article.url_line, f"its address {page.url} {clash}: give it another slug")
+    else:
+        problems.error(CONFIG_FILE, 0, f"the address {page.url} of the page '{page.title}' {clash}")
+
+
+def _folded(path: str) -> str:
+    """A file name as a case-insensitive, normalising disk (macOS, Windows) stores it."""
+    return unicodedata.normalize("NFC", path).lower()
 
 
 def _feeds(

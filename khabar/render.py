@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 import jinja2
 from jinja2 import meta
 
-from .config import ASSETS_DIR, LOGO
+from .config import ASSETS_DIR, LAYOUTS_DIR, LOGO
 from .head import HeadMaker
 from .links import Links
 from .markdown import picture_html
@@ -24,8 +24,6 @@ from .output import HTML, Output
 from .pages import Page
 from .problems import BuildFailed, Problems
 from .urls import home_url, output_path, search_url
-
-LAYOUTS_DIR = "layouts"
 
 
 class Renderer:

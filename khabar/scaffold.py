@@ -10,7 +10,11 @@ import yaml
 from .config import CONTENT_DIR, load_config
 from .fields import suggest
 from .problems import BuildFailed, Problems
-from .urls import is_slug, slugify
+from .urls import MAX_SEGMENT_BYTES, is_slug, slugify
+
+ARTICLE_SUFFIX = ".md"
+# The slug names the article's file, content/<lang>/<slug>.md, whose name has room for no more.
+MAX_SLUG_BYTES = MAX_SEGMENT_BYTES - len(ARTICLE_SUFFIX)
 
 ARTICLE_TEMPLATE = """---
 {front_matter}# author: one of {authors}
@@ -33,13 +37,15 @@ def new_article(root: Path, lang: str, title: str, slug: str | None = None, toda
     """Create content/<lang>/<slug>.md dated now in the site's time zone, as a draft."""
     config = load_config(root)
     problems = Problems()
-    slug = slug or slugify(title)
+    slug = slug or _slug_of(title)
     if lang not in config.language_codes:
         problems.error(CONTENT_DIR, 0, f"unknown language '{lang}' {suggest(lang, config.language_codes)}")
     if not is_slug(slug):
         problems.error(CONTENT_DIR, 0, f"'{slug}' cannot be a slug: give --slug with letters, digits and dashes")
-    path = root / CONTENT_DIR / lang / f"{slug}.md"
-    if path.exists():
+    elif (size := len(slug.encode())) > MAX_SLUG_BYTES:
+        problems.error(CONTENT_DIR, 0, f"--slug is too long for a file name: {size} bytes in UTF-8, at most {MAX_SLUG_BYTES}")
+    path = root / CONTENT_DIR / lang / f"{slug}{ARTICLE_SUFFIX}"
+    if not problems and path.exists():
         problems.error(path.relative_to(root).as_posix(), 0, "already exists; choose another --slug")
     if problems:
         raise BuildFailed(problems)
@@ -55,3 +61,11 @@ def new_article(root: Path, lang: str, title: str, slug: str | None = None, toda
         encoding="utf-8",
     )
     return path
+
+
+def _slug_of(title: str) -> str:
+    """The title as a slug, cut at a word if it is too long to name a file."""
+    slug = slugify(title)
+    while len(slug.encode()) > MAX_SLUG_BYTES:
+        slug = slug.rpartition("-")[0] if "-" in slug else slug[:-1]
+    return slug

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 import unicodedata
 
 _NOT_SLUG = re.compile(r"[^\w\-]+")
@@ -26,6 +27,52 @@ def slugify(text: str) -> str:
 
 def is_slug(text: str) -> bool:
     return bool(text) and slugify(text) == text
+
+
+# The longest name a file or folder may have on the file systems a site is built on (ext4, APFS, NTFS: 255 bytes,
+# or UTF-16 units, a component); an address segment is a folder's name as it is, in UTF-8, never percent-encoded.
+MAX_SEGMENT_BYTES = 255
+
+PERMALINK_TOKENS = ("lang", "yyyy", "mm", "dd", "slug")
+
+
+def permalink_problem(pattern: str) -> str | None:
+    """What is wrong with an article URL pattern, or None: it must stay a plain path of slug-like segments inside
+    the site, so that no article can be written outside the output folder or under a name no other page could have."""
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError:
+        return "has a '{' or '}' that opens or closes no token"
+    tokens = [name for _, name, _, _ in parts if name is not None]
+    for _, name, spec, conversion in parts:
+        if name is not None and (name not in PERMALINK_TOKENS or spec or conversion):
+            return f"has the unknown token {{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
+    if "slug" not in tokens or "lang" not in tokens:
+        return "must use both {lang} and {slug}"
+    if len(set(tokens)) < len(tokens):
+        return "uses a token twice"
+    text = "".join(literal for literal, _, _, _ in parts)
+    if "{" in text or "}" in text:
+        return "has a '{' or '}' that opens or closes no token"
+    if pattern.startswith("//") or "://" in text or "\\" in text:
+        return "is not a path inside the site (one leading '/', no scheme, host or backslash)"
+    # Tokens stand in as one letter each, so that only the editor's own text is judged.
+    segments = "".join(literal + ("x" if name else "") for literal, name, _, _ in parts).strip("/").split("/")
+    if any(segment in (".", "..") for segment in segments):
+        return "has a '.' or '..' segment, which would lead out of its folder"
+    if any(not segment for segment in segments):
+        return "has an empty segment ('//')"
+    if not all(char == "-" or (char.isalnum() and not char.isupper()) for segment in segments for char in segment):
+        return "may only have lowercase letters, digits and hyphens beside its tokens and slashes"
+    # With each token once and its text this short, an article's path stays far below any system's limit (4,096 bytes).
+    if len(text.encode()) > MAX_SEGMENT_BYTES:
+        return f"has more text besides its tokens than a file name may have ({MAX_SEGMENT_BYTES} bytes)"
+    return None
+
+
+def long_segment(url: str) -> str | None:
+    """The first segment of a URL too long to be the name of a file or folder, or None."""
+    return next((segment for segment in url.split("/") if len(segment.encode()) > MAX_SEGMENT_BYTES), None)
 
 
 def article_url(pattern: str, lang: str, slug: str, date: dt.datetime) -> str:

@@ -49,9 +49,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
 
-from .config import ASSETS_DIR, CONTENT_DIR
+from .config import ASSETS_DIR, CONTENT_DIR, LAYOUTS_DIR
 from .output import Output
-from .render import LAYOUTS_DIR
 
 MARKER = ".khabar-site"
 MARKER_TEXT = b"This folder is a site built by khabar (build.py build): the next build replaces it whole.\n"

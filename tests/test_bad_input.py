@@ -172,7 +172,7 @@ def test_an_article_at_the_address_of_a_page_of_the_site_is_refused(scratch: Scr
     scratch.article("en", "search", "title: Search and rescue\ndate: 2023-09-13")
     result = scratch.build()
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "content/en/search.md: its address /en/search/ is also that of the page 'Search': give it another slug" in result.stderr
+    assert "content/en/search.md:1: its address /en/search/ is also that of the page 'Search': give it another slug" in result.stderr
     assert not scratch.out.exists()
 
 

@@ -40,9 +40,8 @@ from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from ..assets import MEDIA_TYPES as ASSET_MEDIA_TYPES
-from ..config import ASSETS_DIR, CONFIG_FILE, CONTENT_DIR
+from ..config import ASSETS_DIR, CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR
 from ..output import HTML, XML
-from ..render import LAYOUTS_DIR
 from ..urls import NOT_FOUND_URL, output_url
 
 SOURCES = (CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR, ASSETS_DIR)  # what the build reads; an edit under them rebuilds
