@@ -171,7 +171,7 @@ def _restore_previous(folder: OutputFolder) -> None:
 
 
 def _refuse_foreign_folder(out: Path, force: bool) -> None:
-    if force or not out.is_dir() or _is_real_file(out / MARKER):
+    if force or not out.is_dir() or is_khabar_site(out):
         return
     with os.scandir(out) as entries:
         if next(entries, None) is None:
@@ -278,6 +278,11 @@ def _is_real_folder(path: Path) -> bool:
         return stat.S_ISDIR(os.lstat(path).st_mode)
     except OSError:
         return False
+
+
+def is_khabar_site(folder: Path) -> bool:
+    """Whether a folder holds a whole site a khabar build wrote (its marker is written last)."""
+    return _is_real_file(folder / MARKER)
 
 
 def _is_real_file(path: Path) -> bool:

@@ -28,7 +28,7 @@ from playwright.sync_api import Browser
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
-from conftest import PROJECT, ScratchSite
+from conftest import PROJECT, ScratchSite, run_cli
 from khabar.tools.serve import LIVE_SCRIPT_URL, LIVE_SOCKET_URL, Redirect, media_type, own_hosts, site_file, with_live_script
 
 STORY = "title: العنوان الأول\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports\ntags: [كوريا الشمالية]"
@@ -380,15 +380,26 @@ def test_a_failed_rebuild_keeps_the_last_good_site_until_the_next_good_one(servi
     fetch(port, "/ar/2023/09/other/", until="خبر مصحح")
 
 
-def test_nothing_is_served_unless_the_first_build_succeeds(scratch: ScratchSite):
-    """Not an older site, and above all not a folder the build refused to replace: here the project itself."""
+def test_a_failed_first_build_serves_only_a_site_a_build_wrote(scratch: ScratchSite):
+    """Not an unmarked older folder, and above all not a folder the build refused to replace: here the project itself."""
     scratch.article("ar", "story", STORY)
     scratch.write("_site/index.html", "an older site")
-    for out, expected in ((scratch.root, "refusing to replace"), (scratch.out, "nothing was written")):
-        if out == scratch.out:
-            scratch.article("ar", "broken", "title: x\ndate: not a date")
+    broken = scratch.article("ar", "broken", "title: x\ndate: not a date")
+    for out, expected in ((scratch.root, "refusing to replace"), (scratch.out, "refusing to replace")):
         run = subprocess.run(serve_command(scratch.root, "--out", str(out)), capture_output=True, text=True, timeout=60)
         assert run.returncode == 1 and expected in run.stderr and "Traceback" not in run.stderr, run.stderr
+    broken.unlink()
+    assert run_cli("build", "--force", root=scratch.root).returncode == 0
+    scratch.article("ar", "broken", "title: x\ndate: not a date")
+    serving = ServeProcess(serve_command(scratch.root))
+    try:
+        port = port_of(serving.url())
+        serving.wait_for("content/ar/broken.md:")
+        fetch(port, STORY_URL, until="العنوان الأول")  # the last good site, while the editor mends the file
+        scratch.article("ar", "broken", STORY.replace("العنوان الأول", "خبر مصلح"))
+        fetch(port, "/ar/2023/09/broken/", until="خبر مصلح")
+    finally:
+        serving.stop(signal.SIGINT)
 
 
 def test_a_port_in_use_or_an_unknown_host_is_one_line(scratch: ScratchSite):

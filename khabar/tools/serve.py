@@ -43,6 +43,7 @@ from ..assets import MEDIA_TYPES as ASSET_MEDIA_TYPES
 from ..config import ASSETS_DIR, CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR
 from ..output import HTML, XML
 from ..urls import NOT_FOUND_URL, output_url
+from ..write import is_khabar_site
 
 SOURCES = (CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR, ASSETS_DIR)  # what the build reads; an edit under them rebuilds
 POLL_SECONDS = 0.5
@@ -218,14 +219,13 @@ class Rebuilder:
         self._site: dict[str, bytes] = {}
 
     def first_build(self) -> bool:
-        """The first build; False if it failed.
+        """The first build; False if it failed and there is no earlier site to serve meanwhile.
 
-        Then there is nothing to serve: the folder may hold an older site, or it may be one the
-        build refused to replace (the project, a home folder), so only a folder this server has
-        seen a build write is ever served.
+        Only a folder holding a whole site a build wrote (its marker) is ever served: never an
+        unmarked older folder, nor one the build refused to replace (the project, a home folder).
         """
         self._sources = source_state(self.root)  # before building: an edit made during the build is seen
-        if not self.build():
+        if not self.build() and not is_khabar_site(self.out):
             return False
         self._site = site_digests(self.out)
         return True
