@@ -19,6 +19,13 @@ from .problems import Problems
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# Bounds on a YAML text, checked before it is composed (README "Limits"). Composing and reading
+# recurse once a level, so a file nested thousands deep would crash them; no real file nests past 5.
+MAX_YAML_DEPTH = 32
+# Every value counts, and an alias as every value of what it repeats: nine aliases of nine
+# aliases ("billion laughs") stand for a billion values. A timeline of 2,000 events has about 40,000.
+MAX_YAML_VALUES = 100_000
+
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """A safe loader that leaves dates as text, so we parse (and report) them ourselves."""
@@ -47,6 +54,11 @@ def parse_mapping(text: str, path: str, problems: Problems, first_line: int = 1)
     """Parse YAML text that must be a mapping; report syntax errors at their line."""
     loader = _Loader(text)
     try:
+        refusal = _exceeded_bound(text)
+        if refusal is not None:
+            line, message = refusal
+            problems.error(path, first_line + line, message)
+            return None
         node = loader.get_single_node()
         if node is None:
             return YamlMapping(path, {}, {}, first_line)
@@ -68,9 +80,50 @@ def parse_mapping(text: str, path: str, problems: Problems, first_line: int = 1)
     except yaml.YAMLError as error:
         problems.error(path, first_line, f"invalid YAML: {error}")
         return None
+    except (ValueError, TypeError, OverflowError) as error:  # an explicit tag on a value it cannot make: !!float x, !!timestamp 2023-99-99
+        problems.error(path, first_line, f"invalid YAML: {error}")
+        return None
     finally:
         loader.dispose()
     return YamlMapping(path, {str(key): value for key, value in values.items()}, lines, first_line)
+
+
+def _exceeded_bound(text: str) -> tuple[int, str] | None:
+    """The 0-based line at which a YAML text passes MAX_YAML_DEPTH or MAX_YAML_VALUES, and how; None if it does not.
+
+    Read from the parser's events, which it makes without recursion, so the bound holds before anything recursive runs.
+    """
+    loader = _Loader(text)
+    try:
+        values = 0
+        values_of_anchor: dict[str, int | None] = {}  # None while the anchored collection is still open
+        open_collections: list[tuple[str | None, int]] = []  # each open collection's anchor and the count when it opened
+        while not isinstance(event := loader.get_event(), yaml.StreamEndEvent):
+            line = event.start_mark.line
+            if isinstance(event, yaml.AliasEvent):
+                repeated = values_of_anchor.get(event.anchor, 1)
+                if repeated is None:
+                    return line, f"the alias *{event.anchor} is inside the value it repeats, which would never end"
+                values += repeated
+            elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                values += 1
+                if isinstance(event, yaml.CollectionStartEvent):
+                    open_collections.append((event.anchor, values - 1))
+                    if event.anchor:
+                        values_of_anchor[event.anchor] = None
+                    if len(open_collections) > MAX_YAML_DEPTH:
+                        return line, f"nested deeper than {MAX_YAML_DEPTH} levels"
+                elif event.anchor:
+                    values_of_anchor[event.anchor] = 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                anchor, count_at_start = open_collections.pop()
+                if anchor:
+                    values_of_anchor[anchor] = values - count_at_start
+            if values > MAX_YAML_VALUES:
+                return line, f"more than {MAX_YAML_VALUES:,} values once its aliases are repeated (an alias bomb?)"
+        return None
+    finally:
+        loader.dispose()
 
 
 def _record_key_lines(

@@ -14,7 +14,7 @@ from .fields import FieldReader, parse_mapping, suggest
 from .markdown import ImageLocator, render_markdown
 from .pictures import PictureError
 from .problems import Problems
-from .sourcefile import read_source
+from .sourcefile import MAX_ARTICLE_BYTES, files_under, read_source
 from .textnorm import terms
 from .timelines import TIMELINES_FOLDER, read_events
 from .urls import article_url, author_url, category_url, is_slug, slugify, tag_url
@@ -29,6 +29,8 @@ FRONT_MATTER_KEYS = [
 SUMMARY_WORDS = 40
 # How many of an article's most frequent word stems are kept for finding related articles.
 KEPT_TERMS = 48
+# Three to ten tags describe an article; past this many they are noise (README "Limits").
+MAX_TAGS = 30
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 
@@ -74,22 +76,17 @@ def _discover_sources(config: SiteConfig, problems: Problems) -> list[str]:
         elif entry.name not in config.language_codes:
             problems.error(relative, 0, f"unknown language folder '{entry.name}' {suggest(entry.name, config.language_codes)}")
         else:
-            sources.extend(_markdown_files(config.root, entry, problems))
+            sources.extend(_markdown_files(config.root, relative, problems))
     return sources
 
 
-def _markdown_files(root: Path, folder: Path, problems: Problems) -> list[str]:
+def _markdown_files(root: Path, folder: str, problems: Problems) -> list[str]:
     found = []
-    for directory, subdirectories, files in os.walk(folder):
-        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            relative = Path(directory, name).relative_to(root).as_posix()
-            if name.endswith(".md"):
-                found.append(relative)
-            else:
-                problems.error(relative, 0, "not an article: files under content/<lang>/ must be Markdown (.md)")
+    for relative in files_under(root, folder, problems):
+        if relative.endswith(".md"):
+            found.append(relative)
+        else:
+            problems.error(relative, 0, "not an article: files under content/<lang>/ must be Markdown (.md)")
     return found
 
 
@@ -117,7 +114,7 @@ def _read_in_worker(source: str) -> _ReadResult:
 def read_article(config: SiteConfig, source: str) -> _ReadResult:
     """Read one article file; a pure function of the file and the configuration."""
     problems = Problems()
-    text = read_source(config.root / source, source, problems)
+    text = read_source(config.root, source, problems, MAX_ARTICLE_BYTES)
     if text is None:
         return _ReadResult(None, problems, 1, 1, 1)
     split = _split_front_matter(text, source, problems)
@@ -154,7 +151,11 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
             fields.error("category", f"unknown category '{category_key}' {suggest(category_key, list(config.categories))}")
 
     tags = []
-    for name in fields.string_list("tags"):
+    names = fields.string_list("tags")
+    if len(names) > MAX_TAGS:
+        fields.error("tags", f"{len(names)} tags, more than the {MAX_TAGS} an article may have")
+        names = []
+    for name in names:
         tag_slug = slugify(name)
         if not tag_slug:
             fields.error("tags", f"tag {name!r} has no letters or digits to make a URL from")
