@@ -53,6 +53,10 @@ def locate(root: Path, relative: str) -> tuple[Path, os.stat_result]:
     real_root = root.resolve()
     if real != real_root and real_root not in real.parents:
         raise Refused(f"a link to {real}, outside the project: only the project's own files are read")
+    # .git/config may hold the token CI checked the project out with; .cache holds what builds made.
+    inside = real.relative_to(real_root)
+    if any(part.startswith(".") for part in inside.parts):
+        raise Refused(f"a link to {inside.as_posix()}, a hidden file of the project: hidden files are never read into the site")
     return real, status
 
 

@@ -43,22 +43,24 @@ def outside(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def refused_keeping_the_site(scratch: ScratchSite, break_it: Callable[[], None], *expected: str) -> list[str]:
-    """Build a good site, break the project, and see the build refuse with exactly these lines, leaving the site as it was."""
+def built_good_site(scratch: ScratchSite) -> dict[str, str]:
+    """A good site built into scratch.out, as its digest: what every refused build must leave as it was."""
     scratch.article("ar", "story", GOOD)
-    assert scratch.build().returncode == 0
-    before = tree_digest(scratch.out)
-    break_it()
+    result = scratch.build()
+    assert result.returncode == 0, result.stderr
+    return tree_digest(scratch.out)
+
+
+def assert_refused(scratch: ScratchSite, good_site: dict[str, str], *expected: str) -> None:
+    """The build fails with exactly these problems, one line each, and the last good site stays byte for byte as it was."""
     result = scratch.build()
     assert result.returncode == 1, result.stdout
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
-    problems = [line for line in lines if not line.startswith("warning:")][:-1]
+    problems = [line for line in lines[:-1] if not line.startswith("warning:")]
     assert sorted(problems) == sorted(expected), result.stderr
     assert lines[-1] == f"{len(expected)} problem(s) found; nothing was written."
-    assert tree_digest(scratch.out) == before
-    assert SECRET not in "".join(path.read_text(errors="replace") for path in scratch.out.rglob("*") if path.is_file())
-    return lines
+    assert tree_digest(scratch.out) == good_site
 
 
 def link(path: Path, target: Path | str) -> None:
@@ -69,15 +71,15 @@ def link(path: Path, target: Path | str) -> None:
 # Files that lead out of the project.
 
 def test_articles_and_folders_linked_out_of_the_project_are_refused(scratch: ScratchSite, outside: Path):
-    def break_it():
-        link(scratch.root / "content/en/leak.md", outside / "story.md")
-        link(scratch.root / "content/en/elsewhere", outside)
-        link(scratch.root / "content/ar/itself", ".")
-        link(scratch.root / "content/ar/gone.md", outside / "no-such-file.md")
-        link(scratch.root / "content/ar/round.md", "round.md")
-        link(scratch.root / "content/timelines/leak.yaml", outside / "secret.txt")
-    refused_keeping_the_site(
-        scratch, break_it,
+    good_site = built_good_site(scratch)
+    link(scratch.root / "content/en/leak.md", outside / "story.md")
+    link(scratch.root / "content/en/elsewhere", outside)
+    link(scratch.root / "content/ar/itself", ".")
+    link(scratch.root / "content/ar/gone.md", outside / "no-such-file.md")
+    link(scratch.root / "content/ar/round.md", "round.md")
+    link(scratch.root / "content/timelines/leak.yaml", outside / "secret.txt")
+    assert_refused(
+        scratch, good_site,
         f"content/en/leak.md: a link to {outside}/story.md, {ONLY_OWN}",
         f"content/en/elsewhere: a link to {outside}, {ONLY_OWN}",
         "content/ar/itself: a link to a folder it is in: the folder would never end",
@@ -88,39 +90,33 @@ def test_articles_and_folders_linked_out_of_the_project_are_refused(scratch: Scr
 
 
 def test_assets_linked_out_of_the_project_or_into_its_hidden_files_are_never_published(scratch: ScratchSite, outside: Path):
-    def break_it():
-        link(scratch.root / "assets/passwd.txt", outside / "secret.txt")
-        link(scratch.root / "assets/elsewhere", outside)
-        (scratch.root / ".git").mkdir()
-        (scratch.root / ".git/config").write_text(f"[http]\n\textraheader = AUTHORIZATION: basic {SECRET}\n")
-        link(scratch.root / "assets/js/config.js", "../../.git/config")
+    good_site = built_good_site(scratch)
+    link(scratch.root / "assets/passwd.txt", outside / "secret.txt")
+    link(scratch.root / "assets/elsewhere", outside)
+    (scratch.root / ".git").mkdir()
+    (scratch.root / ".git/config").write_text(f"[http]\n\textraheader = AUTHORIZATION: basic {SECRET}\n")
+    link(scratch.root / "assets/js/config.js", "../../.git/config")
     expected = (
         f"assets/passwd.txt: a link to {outside}/secret.txt, {ONLY_OWN}",
         f"assets/elsewhere: a link to {outside}, {ONLY_OWN}",
         "assets/js/config.js: a link to .git/config, a hidden file of the project: hidden files are never read into the site",
     )
-    refused_keeping_the_site(scratch, break_it, *expected)
+    assert_refused(scratch, good_site, *expected)
     checked = run_cli("check", root=scratch.root)
     assert checked.returncode == 1 and sorted(checked.stderr.splitlines()[:-1]) == sorted(expected)
 
 
 def test_configuration_string_tables_and_templates_linked_out_of_the_project_are_refused(scratch: ScratchSite, outside: Path):
+    good_site = built_good_site(scratch)
     for relative in ("site.yaml", "layouts/strings/en.yaml", "layouts/article.html"):
-        scratch.write(f"outside-copy/{relative}", (scratch.root / relative).read_bytes())
-    moved = outside / "moved"
-    shutil.copytree(scratch.root / "outside-copy", moved)
-    shutil.rmtree(scratch.root / "outside-copy")
-
-    def link_out(relative: str) -> Callable[[], None]:
-        def break_it():
-            (scratch.root / relative).unlink()
-            link(scratch.root / relative, moved / relative)
-        return break_it
-
-    for relative in ("site.yaml", "layouts/strings/en.yaml", "layouts/article.html"):
-        refused_keeping_the_site(scratch, link_out(relative), f"{relative}: a link to {moved / relative}, {ONLY_OWN}")
-        (scratch.root / relative).unlink()
-        shutil.copy(moved / relative, scratch.root / relative)
+        own = scratch.root / relative
+        moved = outside / relative
+        moved.parent.mkdir(parents=True, exist_ok=True)
+        own.rename(moved)
+        own.symlink_to(moved)
+        assert_refused(scratch, good_site, f"{relative}: a link to {moved}, {ONLY_OWN}")
+        own.unlink()
+        moved.rename(own)
 
 
 def test_links_that_stay_inside_the_project_are_followed(scratch: ScratchSite):
@@ -135,3 +131,98 @@ def test_links_that_stay_inside_the_project_are_followed(scratch: ScratchSite):
     assert scratch.built().page("/en/2023/09/visit/").find("h1").get_text(strip=True) == "Linked"
     assert scratch.built().page("/en/2023/09/more/").find("h1").get_text(strip=True) == "More"
     assert [path.read_text() for path in (scratch.out / "assets").glob("notes.*.txt")] == ["plain notes"]
+
+
+# Files that are not regular files, and files past the limits.
+
+def test_pipes_sockets_and_files_past_the_limits_are_each_one_line(scratch: ScratchSite):
+    good_site = built_good_site(scratch)
+    content = scratch.root / "content"
+    os.mkfifo(content / "ar/pipe.md")
+    (content / "timelines").mkdir()
+    os.mkfifo(content / "timelines/pipe.yaml")
+    os.mknod(content / "en/socket.md", stat.S_IFSOCK | 0o600)
+    scratch.write("content/en/empty.md", "")
+    head = "---\ntitle: Big\ndate: 2023-09-13\n---\n\n"
+    scratch.write("content/en/big.md", head + "word " * ((MAX_ARTICLE_BYTES + 1 - len(head)) // 5) + "w" * ((MAX_ARTICLE_BYTES + 1 - len(head)) % 5))
+    scratch.article("en", "long", "title: Long\ndate: 2023-09-13", "x" * (MAX_LINE_CHARS + 1))
+    levels = "abcdefgh"
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n" for previous, name in zip(levels, levels[1:])
+    )
+    scratch.article("ar", "bomb", "title: قنبلة\ndate: 2023-09-13\n" + bomb)
+    scratch.article("en", "deep", "title: Deep\ndate: 2023-09-13\nx: " + "[" * 100 + "]" * 100)
+    scratch.write("content/timelines/deep.yaml", "title: Deep\nevents:\n" + "".join("  " * depth + "- \n" for depth in range(40)))
+    tags = ", ".join(f"tag {n}" for n in range(MAX_TAGS + 1))
+    scratch.article("en", "tags", f"title: Tags\ndate: 2023-09-13\ntags: [{tags}]")
+    assert_refused(
+        scratch, good_site,
+        f"content/ar/pipe.md: a named pipe (FIFO), {NOT_REGULAR}",
+        f"content/timelines/pipe.yaml: a named pipe (FIFO), {NOT_REGULAR}",
+        f"content/en/socket.md: a socket, {NOT_REGULAR}",
+        "content/en/empty.md:1: missing front matter: an article starts with a line '---', then title: and date:",
+        f"content/en/big.md: too large: {MAX_ARTICLE_BYTES + 1:,} bytes, more than the {MAX_ARTICLE_BYTES:,} a file here may have",
+        f"content/en/long.md:6: line too long: {MAX_LINE_CHARS + 1:,} characters, more than the {MAX_LINE_CHARS:,} a line may have",
+        f"content/ar/bomb.md:9: more than {MAX_YAML_VALUES:,} values once its aliases are repeated (an alias bomb?)",
+        f"content/en/deep.md:4: nested deeper than {MAX_YAML_DEPTH} levels",
+        f"content/timelines/deep.yaml:{2 + MAX_YAML_DEPTH}: nested deeper than {MAX_YAML_DEPTH} levels",
+        f"content/en/tags.md:4: {MAX_TAGS + 1} tags, more than the {MAX_TAGS} an article may have",
+    )
+
+
+def test_configuration_string_tables_and_templates_that_are_pipes_or_too_deep_are_refused(scratch: ScratchSite):
+    good_site = built_good_site(scratch)
+    for relative in ("site.yaml", "layouts/strings/en.yaml", "layouts/article.html"):
+        own = scratch.root / relative
+        kept = own.read_bytes()
+        own.unlink()
+        os.mkfifo(own)
+        assert_refused(scratch, good_site, f"{relative}: a named pipe (FIFO), {NOT_REGULAR}")
+        own.unlink()
+        own.write_bytes(kept)
+    scratch.edit_config("per_page: 6", "per_page: " + "{a: " * 50 + "1" + "}" * 50)
+    line = (scratch.root / "site.yaml").read_text(encoding="utf-8").splitlines().index(next(
+        text for text in (scratch.root / "site.yaml").read_text(encoding="utf-8").splitlines() if text.startswith("per_page:"))) + 1
+    assert_refused(scratch, good_site, f"site.yaml:{line}: nested deeper than {MAX_YAML_DEPTH} levels")
+
+
+# Pictures: named from the front matter, site.yaml and the body, they must be files of assets/.
+
+def test_pictures_outside_assets_or_linked_out_of_the_project_are_refused_at_their_line(scratch: ScratchSite, outside: Path):
+    good_site = built_good_site(scratch)
+    shutil.copy(outside / "photo.jpg", scratch.root / "illustrations.jpg")
+    link(scratch.root / "assets/images/leak.jpg", outside / "photo.jpg")
+    picture = "\nimage_alt: a picture\n---\n\n"
+    scratch.write("content/ar/a.md", f"---\n{GOOD}\nimage: images/../../site.yaml{picture}نص.\n")
+    scratch.write("content/ar/b.md", f"---\n{GOOD}\nimage: /assets/../illustrations.jpg{picture}نص.\n")
+    scratch.write("content/en/c.md", "---\ntitle: C\ndate: 2023-09-13\n---\n\nText.\n\n![a picture](images/../../illustrations.jpg)\n")
+    scratch.write("content/en/d.md", f"---\ntitle: D\ndate: 2023-09-13\nimage: images/leak.jpg{picture}Text.\n")
+    assert_refused(
+        scratch, good_site,
+        "content/ar/a.md:6: image 'images/../../site.yaml' is outside assets/",
+        "content/ar/b.md:6: image '/assets/../illustrations.jpg' is outside assets/",
+        "content/en/c.md:8: image 'images/../../illustrations.jpg' is outside assets/",
+        f"content/en/d.md:4: image 'images/leak.jpg': a link to {outside}/photo.jpg, {ONLY_OWN}",
+    )
+    for name in ("a", "b"):
+        (scratch.root / f"content/ar/{name}.md").unlink()
+    for name in ("c", "d"):
+        (scratch.root / f"content/en/{name}.md").unlink()
+    (scratch.root / "assets/images/leak.jpg").unlink()
+    scratch.edit_config("      en: Nasrin Tarek\n", "      en: Nasrin Tarek\n    photo: ../illustrations.jpg\n")
+    line = (scratch.root / "site.yaml").read_text(encoding="utf-8").splitlines().index("    photo: ../illustrations.jpg") + 1
+    assert_refused(scratch, good_site, f"site.yaml:{line}: author 'nasrin-tarek': image '../illustrations.jpg' is outside assets/")
+
+
+def test_a_link_planted_in_the_picture_cache_is_never_published(scratch: ScratchSite, outside: Path):
+    scratch.article("en", "story", "title: Story\ndate: 2023-09-13\nimage: images/newspapers.jpg\nimage_alt: Newspapers")
+    assert scratch.build().returncode == 0
+    cached = sorted((scratch.root / ".cache/images").glob("newspapers-320.*.webp"))
+    assert len(cached) == 1
+    made = cached[0].read_bytes()
+    cached[0].unlink()
+    cached[0].symlink_to(outside / "secret.txt")
+    result = scratch.build()
+    assert result.returncode == 0, result.stderr
+    assert (scratch.out / "assets/images" / cached[0].name).read_bytes() == made
+    assert not cached[0].is_symlink() and cached[0].read_bytes() == made
