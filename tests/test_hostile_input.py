@@ -11,11 +11,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import stat
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -226,3 +229,160 @@ def test_a_link_planted_in_the_picture_cache_is_never_published(scratch: Scratch
     assert result.returncode == 0, result.stderr
     assert (scratch.out / "assets/images" / cached[0].name).read_bytes() == made
     assert not cached[0].is_symlink() and cached[0].read_bytes() == made
+
+
+# Properties: random and hostile input thrown at check and build, in-process.
+
+PROPERTY_SETTINGS = settings(
+    max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow],
+)
+HANG_SECONDS = 20  # the slowest example takes a fraction of a second; a hang takes forever
+
+
+@contextmanager
+def never_hangs() -> Iterator[None]:
+    """Fail, rather than wait forever, if the code inside blocks (on a pipe, a device, an endless alias)."""
+    def hung(signal_number, frame):
+        raise AssertionError(f"still running after {HANG_SECONDS} s: a hang")
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(HANG_SECONDS)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class PropertySite:
+    """One scratch site for all examples of a property, put back as it was before each."""
+
+    def __init__(self, root: Path):
+        self.scratch = ScratchSite(root)
+        self.root = root
+        self.kept = {relative: (root / relative).read_bytes() for relative in ("site.yaml", "layouts/strings/ar.yaml", "layouts/strings/en.yaml")}
+
+    def reset(self) -> ScratchSite:
+        for folder in ("content", "assets/x", "archive"):
+            if os.path.lexists(self.root / folder):
+                shutil.rmtree(self.root / folder)
+        for language in ("ar", "en"):
+            (self.root / "content" / language).mkdir(parents=True)
+        for relative, data in self.kept.items():
+            (self.root / relative).unlink(missing_ok=True)
+            (self.root / relative).write_bytes(data)
+        return self.scratch
+
+    def check(self) -> Problems:
+        """`check`, bounded in time, whose problems must each be one line naming a project file."""
+        with never_hangs():
+            problems = check(self.root)
+        assert_well_formed(problems)
+        return problems
+
+
+@pytest.fixture(scope="module")
+def property_site(tmp_path_factory: pytest.TempPathFactory) -> PropertySite:
+    return PropertySite(tmp_path_factory.mktemp("property"))
+
+
+_PROBLEM_PATH = re.compile(r"(site\.yaml|content/.+|layouts/.+|assets/.+)")
+
+
+def assert_well_formed(problems: Problems) -> None:
+    for problem in (*problems.errors, *problems.warnings):
+        text = str(problem)
+        assert text.isprintable(), f"not one printable line: {text!r}"
+        assert _PROBLEM_PATH.fullmatch(problem.path) and problem.line >= 0 and problem.message, text
+
+
+# YAML that is random, typed wrongly, or built to hurt.
+_LETTERS = "abcxyz019 بتثجحخدذ"
+_YAML_SPECIALS = ":-[]{}&*!|>'\"#%@`,?\n \t\\"
+yaml_text = st.text(alphabet=st.sampled_from(_LETTERS + _YAML_SPECIALS) | st.characters(blacklist_categories=("Cs",)), max_size=120)
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.floats(), st.text(_LETTERS + "\n:-", max_size=20),
+    st.sampled_from(["2023-09-13", "2023-02-30", "1961", "2023-13", "../x", "/etc/passwd", "nasrin-tarek", "reports", "images/favicon.svg"]),
+)
+yaml_values = st.recursive(
+    _scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(_LETTERS, max_size=8), inner, max_size=4), max_leaves=10,
+)
+
+
+@st.composite
+def alias_bombs(draw) -> str:
+    width, levels = draw(st.integers(2, 12)), draw(st.integers(1, 12))
+    names = [f"l{level}" for level in range(levels + 1)]
+    text = f"{names[0]}: &{names[0]} [{', '.join(['lol'] * width)}]\n"
+    return text + "".join(f"{name}: &{name} [{', '.join([f'*{previous}'] * width)}]\n" for previous, name in zip(names, names[1:]))
+
+
+@st.composite
+def deep_nesting(draw) -> str:
+    depth = draw(st.integers(1, 3000))
+    opener, closer = draw(st.sampled_from([("[", "]"), ("{a: ", "}")]))
+    return "deep: " + opener * depth + "x" + closer * depth + "\n"
+
+
+hostile_yaml = st.one_of(
+    yaml_text,
+    yaml_values.map(lambda value: yaml.safe_dump({"extra": value}, allow_unicode=True)),
+    alias_bombs(), deep_nesting(),
+    st.sampled_from(["x: &a [*a]\n", "x: !!timestamp 2023-99-99\n", "x: !!python/object:os.system ls\n", "x: !!binary '!'\n",
+                     "x: !!float nope\n", "? [a, b]\n: c\n", "<<: {title: merged}\n", "%YAML 9.9\n---\nx: 1\n"]),
+)
+markdown_text = st.text(
+    alphabet=st.sampled_from(_LETTERS + "#*_[]()!<>`~-+=|\\\n&;:/.\"'\t") | st.characters(blacklist_categories=("Cs",)), max_size=300,
+)
+picture_paths = st.sampled_from([
+    "images/favicon.svg", "../site.yaml", "/assets/../site.yaml", "images/../../content", "%2e%2e/site.yaml", "/etc/passwd",
+    "file:///etc/passwd", "images/", "images/nothing.jpg", "images/favicon.svg?x", "\\..\\site.yaml", "images/x%00.jpg",
+]) | st.text(_LETTERS + "/.%", max_size=20)
+
+
+@st.composite
+def articles(draw) -> str:
+    """An article with a front matter now well-formed, now broken, and a body of Markdown's every special character."""
+    fields = {
+        "title": draw(st.one_of(st.just("خبر"), yaml_values)), "date": draw(st.one_of(st.just("2023-09-13"), yaml_values)),
+        "tags": draw(st.one_of(st.lists(st.text(_LETTERS, max_size=12), max_size=40), yaml_values)),
+        "author": draw(st.one_of(st.just("nasrin-tarek"), yaml_values)), "image": draw(picture_paths), "image_alt": "x",
+    }
+    chosen = {key: value for key, value in fields.items() if draw(st.booleans())}
+    front_matter = yaml.safe_dump(chosen, allow_unicode=True) if chosen else ""
+    if draw(st.booleans()):
+        front_matter += draw(hostile_yaml)
+    body = draw(markdown_text) + f"\n\n![{draw(markdown_text)}]({draw(picture_paths)})\n" + draw(markdown_text)
+    fence = draw(st.sampled_from(["---", "---", "--- ", "----", ""]))
+    return f"{fence}\n{front_matter}\n---\n{body}"
+
+
+@PROPERTY_SETTINGS
+@given(ar=articles(), en=articles())
+def test_any_article_gets_problems_never_a_crash(property_site: PropertySite, ar: str, en: str):
+    scratch = property_site.reset()
+    scratch.write("content/ar/one.md", ar)
+    scratch.write("content/en/one.md", en)
+    property_site.check()
+
+
+@PROPERTY_SETTINGS
+@given(key=st.sampled_from(["title", "languages", "authors", "categories", "related", "per_page", "permalink", "timezone", "card_image"]),
+       value=hostile_yaml)
+def test_any_site_yaml_gets_problems_never_a_crash(property_site: PropertySite, key: str, value: str):
+    scratch = property_site.reset()
+    scratch.article("ar", "story", GOOD)
+    config = (scratch.root / "site.yaml").read_text(encoding="utf-8")
+    replaced = re.sub(rf"^{key}:.*\n(?:[ #].*\n|\n)*", lambda _: f"{key}:\n" + "".join(f"  {line}\n" for line in value.splitlines()), config, count=1, flags=re.M)
+    (scratch.root / "site.yaml").write_text(replaced if replaced != config else value + config, encoding="utf-8")
+    property_site.check()
+
+
+@PROPERTY_SETTINGS
+@given(timeline=hostile_yaml | yaml_values.map(lambda events: yaml.safe_dump({"title": "t", "events": events}, allow_unicode=True)),
+       table=hostile_yaml)
+def test_any_timeline_or_string_table_gets_problems_never_a_crash(property_site: PropertySite, timeline: str, table: str):
+    scratch = property_site.reset()
+    scratch.article("ar", "story", GOOD + "\ntimeline:\n  - {date: 2023-09-13, title: حدث, timeline: t}")
+    scratch.write("content/timelines/t.yaml", timeline)
+    scratch.write("layouts/strings/en.yaml", (scratch.root / "layouts/strings/en.yaml").read_text(encoding="utf-8") + table)
+    property_site.check()
