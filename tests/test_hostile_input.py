@@ -27,7 +27,7 @@ from khabar.fields import MAX_YAML_DEPTH, MAX_YAML_VALUES
 from khabar.load import MAX_TAGS
 from khabar.pipeline import BuildOptions, build, check
 from khabar.problems import BuildFailed, Problems
-from khabar.sourcefile import MAX_ARTICLE_BYTES, MAX_LINE_CHARS
+from khabar.sourcefile import MAX_ARTICLE_BYTES, MAX_LINE_CHARS, MAX_SOURCE_BYTES
 
 GOOD = "title: خبر\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports"
 SECRET = "SECRET-TOKEN-0123456789"
@@ -386,3 +386,104 @@ def test_any_timeline_or_string_table_gets_problems_never_a_crash(property_site:
     scratch.write("content/timelines/t.yaml", timeline)
     scratch.write("layouts/strings/en.yaml", (scratch.root / "layouts/strings/en.yaml").read_text(encoding="utf-8") + table)
     property_site.check()
+
+
+# File trees: what an editor's folder may hold besides Markdown.
+HOSTILE_KINDS = ("pipe", "socket", "link out", "link out to a folder", "link to a folder above", "broken link", "link to itself",
+                 "binary", "long line", "too large")
+KINDS = (*HOSTILE_KINDS, "article", "empty", "link in", "folder")
+FOLDERS = ("content/ar", "content/en", "content/en/deeper", "content/timelines", "assets/x")
+
+
+def make_entry(root: Path, relative: str, kind: str, outside: Path) -> None:
+    """One file (or not-quite-file) of the given kind at a project path."""
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    article = f"---\ntitle: {path.stem}\ndate: 2023-09-13\n---\n\nText.\n"
+    match kind:
+        case "pipe":
+            os.mkfifo(path)
+        case "socket":
+            os.mknod(path, stat.S_IFSOCK | 0o600)
+        case "link out":
+            path.symlink_to(outside / "secret.txt")
+        case "link out to a folder":
+            path.symlink_to(outside)
+        case "link to a folder above":
+            path.symlink_to("..")
+        case "broken link":
+            path.symlink_to(outside / "no-such-file")
+        case "link to itself":
+            path.symlink_to(path.name)
+        case "binary":
+            path.write_bytes(b"\x89PNG\r\n\x1a\n\x00" + os.urandom(64))
+        case "long line":
+            path.write_text(article + "x" * (MAX_LINE_CHARS + 1), encoding="utf-8")
+        case "too large":
+            path.write_text(article + "word\n" * (MAX_SOURCE_BYTES // 5 + 1), encoding="utf-8")
+        case "article":
+            path.write_text(article, encoding="utf-8")
+        case "empty":
+            path.write_bytes(b"")
+        case "link in":
+            (root / "archive").mkdir(exist_ok=True)
+            (root / "archive" / path.name).write_text(article, encoding="utf-8")
+            path.symlink_to(os.path.relpath(root / "archive" / path.name, path.parent))
+        case "folder":
+            path.mkdir()
+
+
+file_trees = st.lists(
+    st.tuples(st.sampled_from(FOLDERS), st.text("abzدذ-_", min_size=1, max_size=6), st.sampled_from(KINDS), st.sampled_from([".md", ".yaml", ".css", ""])),
+    max_size=6, unique_by=lambda entry: (entry[0], entry[1]),
+)
+
+
+@PROPERTY_SETTINGS
+@given(tree=file_trees)
+def test_any_file_tree_gets_problems_never_a_hang(property_site: PropertySite, outside_folder: Path, tree: list):
+    scratch = property_site.reset()
+    scratch.article("ar", "story", GOOD)
+    for folder, name, kind, suffix in tree:
+        make_entry(scratch.root, f"{folder}/{name}{suffix}", kind, outside_folder)
+    problems = property_site.check()
+    named = {problem.path for problem in problems.errors}
+    content_failed = any(path.startswith("content/") for path in named)
+    for folder, name, kind, suffix in tree:
+        relative = f"{folder}/{name}{suffix}"
+        if kind not in HOSTILE_KINDS or (folder.startswith("assets/") and content_failed):
+            continue  # assets are read once the content holds: check stops at the first stage that fails
+        if kind in ("long line", "too large", "binary") and folder.startswith("assets/"):
+            continue  # assets are published as they are, whatever they hold
+        # A link to a folder is named with what is found through it: the folder itself, or a file in it.
+        assert relative in named or any(path.startswith(f"{relative}/") for path in named), (relative, kind, named)
+
+
+@pytest.fixture(scope="module")
+def outside_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("outside-property").resolve()
+    (folder / "secret.txt").write_text(SECRET)
+    return folder
+
+
+@settings(PROPERTY_SETTINGS, max_examples=6)
+@given(tree=file_trees, ar=st.just(f"---\n{GOOD}\n---\n\nنص.\n") | articles())
+def test_a_build_that_fails_writes_nothing(property_site: PropertySite, outside_folder: Path, tree: list, ar: str):
+    scratch = property_site.reset()
+    scratch.article("ar", "story", GOOD)
+    out = property_site.root.parent / f"{property_site.root.name}-site"
+    if not out.exists():
+        build(scratch.root, out, BuildOptions())
+    before = tree_digest(out)
+    scratch.write("content/ar/random.md", ar)
+    for folder, name, kind, suffix in tree:
+        make_entry(scratch.root, f"{folder}/{name}{suffix}", kind, outside_folder)
+    with never_hangs():
+        try:
+            build(scratch.root, out, BuildOptions())
+        except BuildFailed as failure:
+            assert failure.problems.errors
+            assert_well_formed(failure.problems)
+            assert tree_digest(out) == before
+            return
+    assert SECRET not in "".join(path.read_text(errors="replace") for path in out.rglob("*") if path.is_file())
