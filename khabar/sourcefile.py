@@ -11,8 +11,10 @@ bytes or over-long lines.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
+from functools import lru_cache
 from pathlib import Path
 
 from .problems import Problems
@@ -38,29 +40,35 @@ class Refused(Exception):
     """Why a project path is not read, in words for the editor."""
 
 
-def locate(root: Path, relative: str) -> tuple[Path, os.stat_result]:
+def locate(root: Path, relative: str) -> tuple[str, os.stat_result]:
     """Where a project path really is, every link followed, and what is there; Refused if that is outside the project."""
-    path = root / relative
+    path = os.path.join(root, relative)
     try:
-        real = path.resolve(strict=True)
-        status = real.stat()
+        real = os.path.realpath(path, strict=True)
+        status = os.stat(real)
     except FileNotFoundError:
-        raise Refused("a link to a file that does not exist" if path.is_symlink() else "not found") from None
-    except RuntimeError:  # Path.resolve's word for a loop of links
-        raise Refused("a link that leads back to itself") from None
-    except (OSError, ValueError) as error:  # a NUL byte in the name, a folder we may not enter
+        raise Refused("a link to a file that does not exist" if os.path.islink(path) else "not found") from None
+    except (OSError, ValueError) as error:  # a loop of links, a NUL byte in the name, a folder we may not enter
+        if getattr(error, "errno", None) == errno.ELOOP:
+            raise Refused("a link that leads back to itself") from None
         raise Refused(f"cannot be read: {getattr(error, 'strerror', None) or error}") from None
-    real_root = root.resolve()
-    if real != real_root and real_root not in real.parents:
+    real_root = _real_root(str(root))
+    if real != real_root and not real.startswith(real_root + os.sep):
         raise Refused(f"a link to {real}, outside the project: only the project's own files are read")
     # .git/config may hold the token CI checked the project out with; .cache holds what builds made.
-    inside = real.relative_to(real_root)
-    if any(part.startswith(".") for part in inside.parts):
-        raise Refused(f"a link to {inside.as_posix()}, a hidden file of the project: hidden files are never read into the site")
+    inside = real[len(real_root) + 1:]
+    if any(part.startswith(".") for part in inside.split(os.sep)):
+        raise Refused(f"a link to {inside}, a hidden file of the project: hidden files are never read into the site")
     return real, status
 
 
-def regular_file(root: Path, relative: str, limit: int) -> tuple[Path, int]:
+@lru_cache(maxsize=8)
+def _real_root(root: str) -> str:
+    # Cached: were the project moved while a dev server runs, its files would be refused, never let out.
+    return os.path.realpath(root)
+
+
+def regular_file(root: Path, relative: str, limit: int) -> tuple[str, int]:
     """The real path and size of a regular file of the project no larger than `limit`; Refused if it is anything else."""
     real, status = locate(root, relative)
     if not stat.S_ISREG(status.st_mode):
@@ -83,16 +91,21 @@ def read_file(root: Path, relative: str, problems: Problems, limit: int) -> byte
     return None
 
 
-def _read_regular(real: Path, limit: int) -> bytes:
+def _read_regular(real: str, limit: int) -> bytes:
     # Opened without blocking and checked again once open: the file may have been swapped for a pipe since it was looked at.
     descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
-    with os.fdopen(descriptor, "rb") as file:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
             raise Refused("changed into something other than a regular file while being read")
-        data = file.read(limit + 1)
+        data = bytearray()
+        while len(data) <= limit and (chunk := os.read(descriptor, max(status.st_size + 1 - len(data), 65536))):
+            data += chunk
+    finally:
+        os.close(descriptor)
     if len(data) > limit:
         raise Refused(f"too large: more than the {limit:,} bytes a file here may have")
-    return data
+    return bytes(data)
 
 
 def read_source(root: Path, relative: str, problems: Problems, limit: int = MAX_SOURCE_BYTES) -> str | None:
@@ -110,7 +123,8 @@ def read_source(root: Path, relative: str, problems: Problems, limit: int = MAX_
         problems.error(relative, line, f"not valid UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8")
         return None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    for number, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n") if len(text) > MAX_LINE_CHARS else ()  # a shorter text has no longer line
+    for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_CHARS:
             problems.error(relative, number, f"line too long: {len(line):,} characters, more than the {MAX_LINE_CHARS:,} a line may have")
             return None
@@ -159,7 +173,7 @@ def files_under(root: Path, folder: str, problems: Problems) -> list[str]:
                         pending.append((child, target, (*inside, target)))
                     continue
             elif is_dir:
-                pending.append((child, real / name, (*inside, real / name)))
+                pending.append((child, os.path.join(real, name), (*inside, os.path.join(real, name))))
                 continue
             found.append(child)
     return sorted(found)
