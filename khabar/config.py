@@ -240,11 +240,12 @@ def locate_image(root: Path, reference: str) -> tuple[str, Picture | None]:
     if relative == ".." or relative.startswith("../") or relative == ".":
         raise PictureError(f"image '{reference}' is outside {ASSETS_DIR}/")
     project_path = f"{ASSETS_DIR}/{relative}"
+    if not os.path.lexists(root / project_path):
+        raise PictureError(f"image '{reference}' not found under {ASSETS_DIR}/")
     try:
         regular_file(root, project_path, MAX_ASSET_BYTES)
     except Refused as refusal:
-        found = str(refusal) != "not found"
-        raise PictureError(f"image '{reference}': {refusal}" if found else f"image '{reference}' not found under {ASSETS_DIR}/") from None
+        raise PictureError(f"image '{reference}': {refusal}") from None
     if not (is_raster(project_path) or project_path.lower().endswith(".svg")):
         raise PictureError(f"image '{reference}' is not a JPEG, PNG, WebP or SVG picture")
     try:

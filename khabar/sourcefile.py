@@ -58,7 +58,7 @@ def locate(root: Path, relative: str) -> tuple[str, os.stat_result]:
     # .git/config may hold the token CI checked the project out with; .cache holds what builds made.
     inside = real[len(real_root) + 1:]
     if any(part.startswith(".") for part in inside.split(os.sep)):
-        raise Refused(f"a link to {inside}, a hidden file of the project: hidden files are never read into the site")
+        raise Refused(f"leads to {inside}, a hidden file of the project: hidden files are never read into the site")
     return real, status
 
 

@@ -102,7 +102,7 @@ def test_assets_linked_out_of_the_project_or_into_its_hidden_files_are_never_pub
     expected = (
         f"assets/passwd.txt: a link to {outside}/secret.txt, {ONLY_OWN}",
         f"assets/elsewhere: a link to {outside}, {ONLY_OWN}",
-        "assets/js/config.js: a link to .git/config, a hidden file of the project: hidden files are never read into the site",
+        "assets/js/config.js: leads to .git/config, a hidden file of the project: hidden files are never read into the site",
     )
     assert_refused(scratch, good_site, *expected)
     checked = run_cli("check", root=scratch.root)
