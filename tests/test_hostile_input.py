@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ScratchSite, run_cli, tree_digest
-from khabar.fields import MAX_YAML_DEPTH, MAX_YAML_VALUES
+from khabar.fields import MAX_YAML_DEPTH, MAX_YAML_VALUES, parse_mapping
 from khabar.load import MAX_TAGS
 from khabar.pipeline import BuildOptions, build, check
-from khabar.problems import BuildFailed, Problems
+from khabar.problems import BuildFailed, Problem, Problems
 from khabar.sourcefile import MAX_ARTICLE_BYTES, MAX_LINE_CHARS, MAX_SOURCE_BYTES
 
 GOOD = "title: خبر\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports"
@@ -229,6 +229,31 @@ def test_a_link_planted_in_the_picture_cache_is_never_published(scratch: Scratch
     assert result.returncode == 0, result.stderr
     assert (scratch.out / "assets/images" / cached[0].name).read_bytes() == made
     assert not cached[0].is_symlink() and cached[0].read_bytes() == made
+
+
+# YAML bounded before it is composed; problems that stay one line whatever they quote.
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a: 1\nb: &x [*x]\n", f"front.md:3: the alias *x is inside the value it repeats, which would never end"),
+    ("a: !!timestamp 2023-99-99\n", "front.md:2: invalid YAML: month must be in 1..12"),
+    ("a: !!float many\n", "front.md:2: invalid YAML: could not convert string to float: 'many'"),
+    ("a:\n" + "".join("  " * depth + "- \n" for depth in range(1, 40)), f"front.md:{2 + MAX_YAML_DEPTH}: nested deeper than {MAX_YAML_DEPTH} levels"),
+])
+def test_yaml_that_would_never_end_or_cannot_be_made_is_one_problem(text: str, expected: str):
+    problems = Problems()
+    assert parse_mapping(text, "front.md", problems, first_line=2) is None
+    assert [str(problem) for problem in problems.errors] == [expected]
+
+
+def test_aliases_within_the_bounds_still_repeat_their_values():
+    problems = Problems()
+    mapping = parse_mapping("base: &base {ar: خبر, en: News}\ntitle: *base\nmore: [*base, *base]\n", "site.yaml", problems)
+    assert not problems and mapping.values["title"] == {"ar": "خبر", "en": "News"} and len(mapping.values["more"]) == 2
+
+
+def test_a_problem_quoting_control_characters_stays_one_line():
+    problem = Problem("content/ar/a\nb.md", 3, "unknown author 'x\x1b[2Jy'")
+    assert str(problem) == "content/ar/a\\nb.md:3: unknown author 'x\\x1b[2Jy'"
 
 
 # Properties: random and hostile input thrown at check and build, in-process.
