@@ -6,10 +6,12 @@ reported at the line of the offending key, so both are read through here.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,6 +50,21 @@ class YamlMapping:
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.start_line)
+
+    def lines_under(self, key: str) -> dict[str, int]:
+        """The lines of the keys nested under `key`, by their path below it."""
+        prefix = key + "."
+        keys = self._sorted_keys
+        # The keys under a prefix sit together in sorted order: found without reading all of them, which
+        # would make reading a list of many mappings (a timeline's events) quadratic.
+        first = last = bisect.bisect_left(keys, prefix)
+        while last < len(keys) and keys[last].startswith(prefix):
+            last += 1
+        return {nested_key[len(prefix):]: self.lines[nested_key] for nested_key in keys[first:last]}
+
+    @cached_property
+    def _sorted_keys(self) -> list[str]:
+        return sorted(self.lines)
 
 
 def parse_mapping(text: str, path: str, problems: Problems, first_line: int = 1) -> YamlMapping | None:
@@ -286,8 +303,7 @@ class FieldReader:
         return items
 
     def _nested(self, key: str, value: dict) -> YamlMapping:
-        prefix = key + "."
-        lines = {k[len(prefix):]: line for k, line in self.mapping.lines.items() if k.startswith(prefix)}
+        lines = self.mapping.lines_under(key)
         return YamlMapping(self.mapping.path, {str(k): v for k, v in value.items()}, lines, self.mapping.line_of(key))
 
 
