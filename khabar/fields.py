@@ -27,6 +27,8 @@ MAX_YAML_DEPTH = 32
 # Every value counts, and an alias as every value of what it repeats: nine aliases of nine
 # aliases ("billion laughs") stand for a billion values. A timeline of 2,000 events has about 40,000.
 MAX_YAML_VALUES = 100_000
+# A list of text items (tags, related articles, a timeline event's articles) holds a few; each item may be looked up among every article.
+MAX_LIST_ITEMS = 100
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -163,12 +165,29 @@ def _record_key_lines(
         _record_key_lines(value_node, key + ".", first_line, lines, path, problems)
 
 
-def suggest(word: str, known: list[str]) -> str:
-    """A short hint listing the known values, the likeliest first."""
-    close = difflib.get_close_matches(word, known, n=1)
-    ordered = close + [k for k in known if k not in close]
-    listed = ", ".join(ordered[:6]) + (", …" if len(ordered) > 6 else "")
+def suggest(word: str, known: list[str], closest: bool = True) -> str:
+    """A short hint listing the known values, the likeliest first (unless `closest` is False: finding it takes time)."""
+    close = difflib.get_close_matches(word, known, n=1) if closest else []
+    ordered = close + [k for k in known[:7] if k not in close]
+    listed = ", ".join(ordered[:6]) + (", …" if len(known) > 6 else "")
     return f"(known: {listed})" if listed else "(none are defined)"
+
+
+# Finding the closest of thousands of slugs takes difflib up to 85 ms a word; a file naming thousands of
+# unknown articles would take hours. Past this many in one file, the hint only lists some known values.
+CLOSEST_PER_FILE = 10
+
+
+class Suggestions:
+    """Hints for words of many files against one long list of known values, the closest sought a few times per file."""
+
+    def __init__(self, known: list[str]):
+        self.known = known
+        self._sought: dict[str, int] = {}
+
+    def __call__(self, word: str, path: str) -> str:
+        self._sought[path] = self._sought.get(path, 0) + 1
+        return suggest(word, self.known, closest=self._sought[path] <= CLOSEST_PER_FILE)
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
@@ -260,6 +279,9 @@ class FieldReader:
             return []
         if isinstance(value, str):
             value = [value]
+        if isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
+            self.error(key, f"'{key}' lists {len(value):,} items, more than the {MAX_LIST_ITEMS} a list may have")
+            return []
         if not isinstance(value, list) or not all(
             isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in value
         ):

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 from .config import CONTENT_DIR, SiteConfig, locate_image
 from .content import Article, Image, Picture, Tag
-from .fields import FieldReader, parse_mapping, suggest
+from .fields import FieldReader, Suggestions, parse_mapping, suggest
 from .markdown import ImageLocator, render_markdown
 from .pictures import PictureError
 from .problems import Problems
@@ -285,11 +285,12 @@ def _check_unique(results: list[_ReadResult], problems: Problems) -> None:
 def _check_related_pins(results: list[_ReadResult], problems: Problems) -> None:
     """Pinned related articles must be other articles of the same language."""
     slugs = {(r.article.lang, r.article.slug) for r in results}
+    hints = {lang: Suggestions(sorted(slug for slug_lang, slug in slugs if slug_lang == lang)) for lang, _ in slugs}
     for result in results:
         article = result.article
         for pin in article.related_pins:
             if pin == article.slug:
                 problems.error(article.source, result.related_line, f"'related' lists the article itself ('{pin}')")
             elif (article.lang, pin) not in slugs:
-                known = sorted(slug for lang, slug in slugs if lang == article.lang)
-                problems.error(article.source, result.related_line, f"related article '{pin}' not found in '{article.lang}' {suggest(pin, known)}")
+                hint = hints[article.lang](pin, article.source)
+                problems.error(article.source, result.related_line, f"related article '{pin}' not found in '{article.lang}' {hint}")

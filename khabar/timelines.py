@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import CONFIG_FILE, CONTENT_DIR, Localized, SiteConfig, read_localized, read_texts
-from .fields import FieldReader, YamlMapping, parse_mapping, suggest
+from .fields import FieldReader, Suggestions, YamlMapping, parse_mapping, suggest
 from .problems import Problems
 from .sourcefile import files_under, read_source
 
@@ -179,11 +179,12 @@ def _merge_translations(events: list[Event]) -> list[Event]:
 
 def _checked(config: SiteConfig, events: list[Event], article_keys: set[str], problems: Problems) -> list[TimelineEvent]:
     default = config.default_language
+    hints = Suggestions(sorted(article_keys))
     checked = []
     for event in events:
         for key in event.articles:
             if key not in article_keys:
-                problems.error(event.source, event.line, f"timeline event links to unknown article '{key}' {suggest(key, sorted(article_keys))}")
+                problems.error(event.source, event.line, f"timeline event links to unknown article '{key}' {hints(key, event.source)}")
         if default not in event.title:
             problems.error(event.source, event.line, f"timeline event has no title in the default language '{default}'")
             continue

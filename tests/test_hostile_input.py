@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ScratchSite, run_cli, tree_digest
-from khabar.fields import MAX_YAML_DEPTH, MAX_YAML_VALUES, parse_mapping
+from khabar.fields import CLOSEST_PER_FILE, MAX_LIST_ITEMS, MAX_YAML_DEPTH, MAX_YAML_VALUES, Suggestions, parse_mapping
 from khabar.load import MAX_TAGS
 from khabar.pipeline import BuildOptions, build, check
 from khabar.problems import BuildFailed, Problem, Problems
@@ -158,6 +158,8 @@ def test_pipes_sockets_and_files_past_the_limits_are_each_one_line(scratch: Scra
     scratch.write("content/timelines/deep.yaml", "title: Deep\nevents:\n" + "".join("  " * depth + "- \n" for depth in range(40)))
     tags = ", ".join(f"tag {n}" for n in range(MAX_TAGS + 1))
     scratch.article("en", "tags", f"title: Tags\ndate: 2023-09-13\ntags: [{tags}]")
+    pins = "".join(f"  - story-{n}\n" for n in range(MAX_LIST_ITEMS + 1))
+    scratch.article("en", "pins", f"title: Pins\ndate: 2023-09-13\nrelated:\n{pins}")
     assert_refused(
         scratch, good_site,
         f"content/ar/pipe.md: a named pipe (FIFO), {NOT_REGULAR}",
@@ -170,6 +172,7 @@ def test_pipes_sockets_and_files_past_the_limits_are_each_one_line(scratch: Scra
         f"content/en/deep.md:4: nested deeper than {MAX_YAML_DEPTH} levels",
         f"content/timelines/deep.yaml:{2 + MAX_YAML_DEPTH}: nested deeper than {MAX_YAML_DEPTH} levels",
         f"content/en/tags.md:4: {MAX_TAGS + 1} tags, more than the {MAX_TAGS} an article may have",
+        f"content/en/pins.md:4: 'related' lists {MAX_LIST_ITEMS + 1} items, more than the {MAX_LIST_ITEMS} a list may have",
     )
 
 
@@ -249,6 +252,14 @@ def test_aliases_within_the_bounds_still_repeat_their_values():
     problems = Problems()
     mapping = parse_mapping("base: &base {ar: خبر, en: News}\ntitle: *base\nmore: [*base, *base]\n", "site.yaml", problems)
     assert not problems and mapping.values["title"] == {"ar": "خبر", "en": "News"} and len(mapping.values["more"]) == 2
+
+
+def test_the_closest_known_value_is_sought_only_a_few_times_per_file():
+    hints = Suggestions(["summit-opens", "train-arrives", "visit-ends"])
+    given = [hints("visit-end", "content/en/a.md") for _ in range(CLOSEST_PER_FILE + 1)]
+    assert given[:-1] == ["(known: visit-ends, summit-opens, train-arrives)"] * CLOSEST_PER_FILE
+    assert given[-1] == "(known: summit-opens, train-arrives, visit-ends)"
+    assert hints("visit-end", "content/en/b.md") == "(known: visit-ends, summit-opens, train-arrives)"
 
 
 def test_a_problem_quoting_control_characters_stays_one_line():
