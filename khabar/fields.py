@@ -139,7 +139,9 @@ def _exceeded_bound(text: str) -> tuple[int, str] | None:
                 if anchor:
                     values_of_anchor[anchor] = values - count_at_start
             if values > MAX_YAML_VALUES:
-                return line, f"more than {MAX_YAML_VALUES:,} values once its aliases are repeated (an alias bomb?)"
+                if isinstance(event, yaml.AliasEvent):
+                    return line, f"more than {MAX_YAML_VALUES:,} values once its aliases are repeated (an alias bomb?)"
+                return line, f"more than {MAX_YAML_VALUES:,} values"
         return None
     finally:
         loader.dispose()
@@ -173,8 +175,8 @@ def suggest(word: str, known: list[str], closest: bool = True) -> str:
     return f"(known: {listed})" if listed else "(none are defined)"
 
 
-# Finding the closest of thousands of slugs takes difflib up to 85 ms a word; a file naming thousands of
-# unknown articles would take hours. Past this many in one file, the hint only lists some known values.
+# Finding the closest of thousands of slugs takes difflib up to 85 ms a word, so a file naming thousands of
+# unknown articles (or keys) would take hours. Past this many in one file (or mapping), the hint only lists some known values.
 CLOSEST_PER_FILE = 10
 
 
@@ -228,9 +230,9 @@ class FieldReader:
         return value
 
     def reject_unknown(self, allowed: list[str]) -> None:
-        for key in self.mapping.values:
-            if key not in allowed:
-                self.error(key, f"unknown key '{key}' {suggest(key, allowed)}")
+        unknown = [key for key in self.mapping.values if key not in allowed]
+        for count, key in enumerate(unknown, start=1):
+            self.error(key, f"unknown key '{key}' {suggest(key, allowed, closest=count <= CLOSEST_PER_FILE)}")
 
     def string(self, key: str, required: bool = False, default: str | None = None) -> str | None:
         value = self._get(key, required)
