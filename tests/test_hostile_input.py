@@ -35,13 +35,12 @@ ONLY_OWN = "outside the project: only the project's own files are read"
 NOT_REGULAR = "not a regular file: only regular files are read"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def outside(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder beside the project holding a secret, as /etc or a home folder would."""
     folder = tmp_path_factory.mktemp("outside").resolve()
     (folder / "secret.txt").write_text(SECRET)
     (folder / "story.md").write_text(f"---\ntitle: {SECRET}\ndate: 2023-09-13\n---\n\n{SECRET}\n")
-    (folder / "page.html").write_text(SECRET)
     shutil.copy(Path(__file__).parent.parent / "assets/images/newspapers.jpg", folder / "photo.jpg")
     return folder
 
@@ -187,8 +186,8 @@ def test_configuration_string_tables_and_templates_that_are_pipes_or_too_deep_ar
         own.unlink()
         own.write_bytes(kept)
     scratch.edit_config("per_page: 6", "per_page: " + "{a: " * 50 + "1" + "}" * 50)
-    line = (scratch.root / "site.yaml").read_text(encoding="utf-8").splitlines().index(next(
-        text for text in (scratch.root / "site.yaml").read_text(encoding="utf-8").splitlines() if text.startswith("per_page:"))) + 1
+    config = (scratch.root / "site.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(config, start=1) if text.startswith("per_page:"))
     assert_refused(scratch, good_site, f"site.yaml:{line}: nested deeper than {MAX_YAML_DEPTH} levels")
 
 
@@ -477,11 +476,11 @@ file_trees = st.lists(
 
 @PROPERTY_SETTINGS
 @given(tree=file_trees)
-def test_any_file_tree_gets_problems_never_a_hang(property_site: PropertySite, outside_folder: Path, tree: list):
+def test_any_file_tree_gets_problems_never_a_hang(property_site: PropertySite, outside: Path, tree: list):
     scratch = property_site.reset()
     scratch.article("ar", "story", GOOD)
     for folder, name, kind, suffix in tree:
-        make_entry(scratch.root, f"{folder}/{name}{suffix}", kind, outside_folder)
+        make_entry(scratch.root, f"{folder}/{name}{suffix}", kind, outside)
     problems = property_site.check()
     named = {problem.path for problem in problems.errors}
     content_failed = any(path.startswith("content/") for path in named)
@@ -495,16 +494,9 @@ def test_any_file_tree_gets_problems_never_a_hang(property_site: PropertySite, o
         assert relative in named or any(path.startswith(f"{relative}/") for path in named), (relative, kind, named)
 
 
-@pytest.fixture(scope="module")
-def outside_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("outside-property").resolve()
-    (folder / "secret.txt").write_text(SECRET)
-    return folder
-
-
 @settings(PROPERTY_SETTINGS, max_examples=6)
 @given(tree=file_trees, ar=st.just(f"---\n{GOOD}\n---\n\nنص.\n") | articles())
-def test_a_build_that_fails_writes_nothing(property_site: PropertySite, outside_folder: Path, tree: list, ar: str):
+def test_a_build_that_fails_writes_nothing(property_site: PropertySite, outside: Path, tree: list, ar: str):
     scratch = property_site.reset()
     scratch.article("ar", "story", GOOD)
     out = property_site.root.parent / f"{property_site.root.name}-site"
@@ -513,7 +505,7 @@ def test_a_build_that_fails_writes_nothing(property_site: PropertySite, outside_
     before = tree_digest(out)
     scratch.write("content/ar/random.md", ar)
     for folder, name, kind, suffix in tree:
-        make_entry(scratch.root, f"{folder}/{name}{suffix}", kind, outside_folder)
+        make_entry(scratch.root, f"{folder}/{name}{suffix}", kind, outside)
     with never_hangs():
         try:
             build(scratch.root, out, BuildOptions())
