@@ -14,7 +14,7 @@ from .fields import FieldReader, Suggestions, parse_mapping, suggest
 from .markdown import ImageLocator, render_markdown
 from .pictures import PictureError
 from .problems import Problems
-from .sourcefile import MAX_ARTICLE_BYTES, files_under, read_source
+from .sourcefile import MAX_ARTICLE_BYTES, Refused, files_under, locate, read_source
 from .textnorm import terms
 from .timelines import TIMELINES_FOLDER, read_events
 from .urls import article_url, author_url, category_url, is_slug, slugify, tag_url
@@ -65,6 +65,11 @@ def _discover_sources(config: SiteConfig, problems: Problems) -> list[str]:
     content = config.root / CONTENT_DIR
     if not content.is_dir():
         problems.error(CONTENT_DIR, 0, "missing: articles live in content/<lang>/")
+        return []
+    try:
+        locate(config.root, CONTENT_DIR)
+    except Refused as refusal:  # a link out of the project: not even its names are listed
+        problems.error(CONTENT_DIR, 0, str(refusal))
         return []
     sources = []
     for entry in sorted(content.iterdir()):

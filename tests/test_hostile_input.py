@@ -89,6 +89,13 @@ def test_articles_and_folders_linked_out_of_the_project_are_refused(scratch: Scr
         "content/ar/round.md: a link that leads back to itself",
         f"content/timelines/leak.yaml: a link to {outside}/secret.txt, {ONLY_OWN}",
     )
+    (scratch.root / "content").rename(outside / "content")
+    link(scratch.root / "content", outside / "content")
+    assert_refused(
+        scratch, good_site,
+        f"content: a link to {outside}/content, {ONLY_OWN}",
+        f"content/timelines: a link to {outside}/content/timelines, {ONLY_OWN}",
+    )
 
 
 def test_assets_linked_out_of_the_project_or_into_its_hidden_files_are_never_published(scratch: ScratchSite, outside: Path):
