@@ -19,6 +19,8 @@ from pathlib import Path
 from .config import ASSETS_DIR
 from .output import Output
 from .pictures import is_raster
+from .problems import BuildFailed, Problems
+from .sourcefile import MAX_ASSET_BYTES, files_under, read_file
 
 _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
 MEDIA_TYPES = {
@@ -51,21 +53,28 @@ class Asset:
 
 
 def collect_assets(root: Path) -> dict[str, Asset]:
-    """Every file under assets/ but raster pictures, by its path there; stylesheets last, so the files they name are already hashed."""
-    folder = root / ASSETS_DIR
+    """Every file under assets/ but raster pictures, by its path there; stylesheets last, so the files they name are already hashed.
+
+    Raises BuildFailed naming every file that is not read: a link out of the project, a pipe, a file too large.
+    """
+    problems = Problems()
     files = sorted(
         (
-            path.relative_to(folder).as_posix() for path in folder.rglob("*")
-            if path.is_file() and not path.name.startswith(".") and not is_raster(path.name)
+            project_path.removeprefix(f"{ASSETS_DIR}/") for project_path in files_under(root, ASSETS_DIR, problems)
+            if not is_raster(project_path)
         ),
         key=lambda relative: (relative.endswith(".css"), relative),
-    ) if folder.is_dir() else []
+    )
     assets: dict[str, Asset] = {}
     for relative in files:
-        content, names = (folder / relative).read_bytes(), ()
+        content, names = read_file(root, f"{ASSETS_DIR}/{relative}", problems, MAX_ASSET_BYTES), ()
+        if content is None:
+            continue
         if relative.endswith(".css"):
             content, names = _point_at_fingerprints(relative, content, assets)
         assets[relative] = Asset(relative, _fingerprinted(relative, content), content, names)
+    if problems:
+        raise BuildFailed(problems)
     return assets
 
 

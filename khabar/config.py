@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import posixpath
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -14,7 +16,7 @@ from babel import Locale, UnknownLocaleError
 from .fields import FieldReader, YamlMapping, parse_mapping
 from .pictures import Image, Picture, PictureError, is_raster, picture_of
 from .problems import BuildFailed, Problems
-from .sourcefile import read_source
+from .sourcefile import MAX_ASSET_BYTES, Refused, files_under, read_source, regular_file
 from .urls import MAX_SEGMENT_BYTES, is_slug, permalink_problem, slugify
 
 CONFIG_FILE = "site.yaml"
@@ -147,11 +149,10 @@ def base_url_problem(url: str) -> str | None:
 def load_config(root: Path) -> SiteConfig:
     """Read and validate site.yaml and the string tables; raise BuildFailed listing every problem."""
     problems = Problems()
-    path = root / CONFIG_FILE
-    if not path.is_file():
+    if not os.path.lexists(root / CONFIG_FILE):
         problems.error(CONFIG_FILE, 0, "missing: every site needs a site.yaml at its top")
         raise BuildFailed(problems)
-    text = read_source(path, CONFIG_FILE, problems)
+    text = read_source(root, CONFIG_FILE, problems)
     mapping = parse_mapping(text, CONFIG_FILE, problems) if text is not None else None
     if mapping is None:
         raise BuildFailed(problems)
@@ -277,17 +278,17 @@ def locate_image(root: Path, reference: str) -> tuple[str, Picture | None]:
     """
     if reference.startswith(("https://", "http://")):
         return reference, None
-    relative = reference.lstrip("/").removeprefix(f"{ASSETS_DIR}/")
-    assets = (root / ASSETS_DIR).resolve()
-    try:
-        path = (assets / relative).resolve()
-    except (OSError, ValueError) as error:  # a NUL byte in the name, a loop of links
-        raise PictureError(f"image '{reference}' cannot be opened: {error}") from None
-    if assets not in path.parents:
+    # Judged as written, before any link is followed: 'images/../../site.yaml' names no file of assets/.
+    relative = posixpath.normpath(reference.lstrip("/").removeprefix(f"{ASSETS_DIR}/"))
+    if relative == ".." or relative.startswith("../") or relative == ".":
         raise PictureError(f"image '{reference}' is outside {ASSETS_DIR}/")
-    if not path.is_file():
+    project_path = f"{ASSETS_DIR}/{relative}"
+    if not os.path.lexists(root / project_path):
         raise PictureError(f"image '{reference}' not found under {ASSETS_DIR}/")
-    project_path = f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"
+    try:
+        regular_file(root, project_path, MAX_ASSET_BYTES)
+    except Refused as refusal:
+        raise PictureError(f"image '{reference}': {refusal}") from None
     if not (is_raster(project_path) or project_path.lower().endswith(".svg")):
         raise PictureError(f"image '{reference}' is not a JPEG, PNG, WebP or SVG picture")
     try:
@@ -404,8 +405,8 @@ def _template_ids(root: Path, problems: Problems) -> re.Pattern[str]:
     An id that is nothing but an expression could be anything, and is left out.
     """
     patterns = set()
-    for path in sorted((root / LAYOUTS_DIR).rglob("*.html")):
-        text = read_source(path, path.relative_to(root).as_posix(), problems) if path.is_file() else None
+    for relative in files_under(root, LAYOUTS_DIR, problems):
+        text = read_source(root, relative, problems) if relative.endswith(".html") else None
         for match in _ID_ATTRIBUTE.finditer(text or ""):
             pieces = _JINJA.split(match.group(1) if match.group(1) is not None else match.group(2))
             if any(pieces):
@@ -418,11 +419,10 @@ def _load_strings(root: Path, languages: list[str], problems: Problems) -> dict[
     tables: dict[str, Mapping[str, Any]] = {}
     for code in languages:
         relative = f"{STRINGS_DIR}/{code}.yaml"
-        path = root / relative
-        if not path.is_file():
+        if not os.path.lexists(root / relative):
             problems.error(relative, 0, f"missing string table for language '{code}'")
             continue
-        text = read_source(path, relative, problems)
+        text = read_source(root, relative, problems)
         mapping = parse_mapping(text, relative, problems) if text is not None else None
         if mapping is not None:
             tables[code] = mapping.values

@@ -6,10 +6,12 @@ reported at the line of the offending key, so both are read through here.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +20,15 @@ import yaml
 from .problems import Problems
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Bounds on a YAML text, checked before it is composed (README "Limits"). Composing and reading
+# recurse once a level, so a file nested thousands deep would crash them; no real file nests past 5.
+MAX_YAML_DEPTH = 32
+# Every value counts, and an alias as every value of what it repeats: nine aliases of nine
+# aliases ("billion laughs") stand for a billion values. A timeline of 2,000 events has about 40,000.
+MAX_YAML_VALUES = 100_000
+# A list of text items (tags, related articles, a timeline event's articles) holds a few; each item may be looked up among every article.
+MAX_LIST_ITEMS = 100
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -42,11 +53,31 @@ class YamlMapping:
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.start_line)
 
+    def lines_under(self, key: str) -> dict[str, int]:
+        """The lines of the keys nested under `key`, by their path below it."""
+        prefix = key + "."
+        keys = self._sorted_keys
+        # The keys under a prefix sit together in sorted order: found without reading all of them, which
+        # would make reading a list of many mappings (a timeline's events) quadratic.
+        first = last = bisect.bisect_left(keys, prefix)
+        while last < len(keys) and keys[last].startswith(prefix):
+            last += 1
+        return {nested_key[len(prefix):]: self.lines[nested_key] for nested_key in keys[first:last]}
+
+    @cached_property
+    def _sorted_keys(self) -> list[str]:
+        return sorted(self.lines)
+
 
 def parse_mapping(text: str, path: str, problems: Problems, first_line: int = 1) -> YamlMapping | None:
     """Parse YAML text that must be a mapping; report syntax errors at their line."""
     loader = _Loader(text)
     try:
+        refusal = _exceeded_bound(text)
+        if refusal is not None:
+            line, message = refusal
+            problems.error(path, first_line + line, message)
+            return None
         node = loader.get_single_node()
         if node is None:
             return YamlMapping(path, {}, {}, first_line)
@@ -68,9 +99,52 @@ def parse_mapping(text: str, path: str, problems: Problems, first_line: int = 1)
     except yaml.YAMLError as error:
         problems.error(path, first_line, f"invalid YAML: {error}")
         return None
+    except (ValueError, TypeError, OverflowError) as error:  # an explicit tag on a value it cannot make: !!float x, !!timestamp 2023-99-99
+        problems.error(path, first_line, f"invalid YAML: {error}")
+        return None
     finally:
         loader.dispose()
     return YamlMapping(path, {str(key): value for key, value in values.items()}, lines, first_line)
+
+
+def _exceeded_bound(text: str) -> tuple[int, str] | None:
+    """The 0-based line at which a YAML text passes MAX_YAML_DEPTH or MAX_YAML_VALUES, and how; None if it does not.
+
+    Read from the parser's events, which it makes without recursion, so the bound holds before anything recursive runs.
+    """
+    loader = _Loader(text)
+    try:
+        values = 0
+        values_of_anchor: dict[str, int | None] = {}  # None while the anchored collection is still open
+        open_collections: list[tuple[str | None, int]] = []  # each open collection's anchor and the count when it opened
+        while not isinstance(event := loader.get_event(), yaml.StreamEndEvent):
+            line = event.start_mark.line
+            if isinstance(event, yaml.AliasEvent):
+                repeated = values_of_anchor.get(event.anchor, 1)
+                if repeated is None:
+                    return line, f"the alias *{event.anchor} is inside the value it repeats, which would never end"
+                values += repeated
+            elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                values += 1
+                if isinstance(event, yaml.CollectionStartEvent):
+                    open_collections.append((event.anchor, values - 1))
+                    if event.anchor:
+                        values_of_anchor[event.anchor] = None
+                    if len(open_collections) > MAX_YAML_DEPTH:
+                        return line, f"nested deeper than {MAX_YAML_DEPTH} levels"
+                elif event.anchor:
+                    values_of_anchor[event.anchor] = 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                anchor, count_at_start = open_collections.pop()
+                if anchor:
+                    values_of_anchor[anchor] = values - count_at_start
+            if values > MAX_YAML_VALUES:
+                if isinstance(event, yaml.AliasEvent):
+                    return line, f"more than {MAX_YAML_VALUES:,} values once its aliases are repeated (an alias bomb?)"
+                return line, f"more than {MAX_YAML_VALUES:,} values"
+        return None
+    finally:
+        loader.dispose()
 
 
 def _record_key_lines(
@@ -93,12 +167,29 @@ def _record_key_lines(
         _record_key_lines(value_node, key + ".", first_line, lines, path, problems)
 
 
-def suggest(word: str, known: list[str]) -> str:
-    """A short hint listing the known values, the likeliest first."""
-    close = difflib.get_close_matches(word, known, n=1)
-    ordered = close + [k for k in known if k not in close]
-    listed = ", ".join(ordered[:6]) + (", …" if len(ordered) > 6 else "")
+def suggest(word: str, known: list[str], closest: bool = True) -> str:
+    """A short hint listing the known values, the likeliest first (unless `closest` is False: finding it takes time)."""
+    close = difflib.get_close_matches(word, known, n=1) if closest else []
+    ordered = close + [k for k in known[:7] if k not in close]
+    listed = ", ".join(ordered[:6]) + (", …" if len(known) > 6 else "")
     return f"(known: {listed})" if listed else "(none are defined)"
+
+
+# Finding the closest of thousands of slugs takes difflib up to 85 ms a word, so a file naming thousands of
+# unknown articles (or keys) would take hours. Past this many in one file (or mapping), the hint only lists some known values.
+CLOSEST_PER_FILE = 10
+
+
+class Suggestions:
+    """Hints for words of many files against one long list of known values, the closest sought a few times per file."""
+
+    def __init__(self, known: list[str]):
+        self.known = known
+        self._sought: dict[str, int] = {}
+
+    def __call__(self, word: str, path: str) -> str:
+        self._sought[path] = self._sought.get(path, 0) + 1
+        return suggest(word, self.known, closest=self._sought[path] <= CLOSEST_PER_FILE)
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(?P<offset>Z|[+-]\d{2}:?\d{2})?)?$")
@@ -160,9 +251,9 @@ class FieldReader:
         return value
 
     def reject_unknown(self, allowed: list[str]) -> None:
-        for key in self.mapping.values:
-            if key not in allowed:
-                self.error(key, f"unknown key '{key}' {suggest(key, allowed)}")
+        unknown = [key for key in self.mapping.values if key not in allowed]
+        for count, key in enumerate(unknown, start=1):
+            self.error(key, f"unknown key '{key}' {suggest(key, allowed, closest=count <= CLOSEST_PER_FILE)}")
 
     def string(self, key: str, required: bool = False, default: str | None = None) -> str | None:
         value = self._get(key, required)
@@ -211,6 +302,9 @@ class FieldReader:
             return []
         if isinstance(value, str):
             value = [value]
+        if isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
+            self.error(key, f"'{key}' lists {len(value):,} items, more than the {MAX_LIST_ITEMS} a list may have")
+            return []
         if not isinstance(value, list) or not all(
             isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in value
         ):
@@ -256,8 +350,7 @@ class FieldReader:
         return items
 
     def _nested(self, key: str, value: dict) -> YamlMapping:
-        prefix = key + "."
-        lines = {k[len(prefix):]: line for k, line in self.mapping.lines.items() if k.startswith(prefix)}
+        lines = self.mapping.lines_under(key)
         return YamlMapping(self.mapping.path, {str(k): v for k, v in value.items()}, lines, self.mapping.line_of(key))
 
 

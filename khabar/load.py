@@ -10,11 +10,11 @@ from urllib.parse import unquote
 
 from .config import CONTENT_DIR, SiteConfig, locate_image
 from .content import Article, Image, Picture, Tag
-from .fields import FieldReader, parse_mapping, suggest
+from .fields import FieldReader, Suggestions, parse_mapping, suggest
 from .markdown import ImageLocator, render_markdown
 from .pictures import PictureError
 from .problems import Problems
-from .sourcefile import read_source
+from .sourcefile import MAX_ARTICLE_BYTES, Refused, files_under, locate, read_source
 from .textnorm import terms
 from .timelines import TIMELINES_FOLDER, read_events
 from .urls import MAX_SEGMENT_BYTES, article_url, author_url, category_url, is_slug, long_segment, slugify, tag_url
@@ -29,6 +29,8 @@ FRONT_MATTER_KEYS = [
 SUMMARY_WORDS = 40
 # How many of an article's most frequent word stems are kept for finding related articles.
 KEPT_TERMS = 48
+# Three to ten tags describe an article; past this many they are noise (README "Limits").
+MAX_TAGS = 30
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 
@@ -64,6 +66,11 @@ def _discover_sources(config: SiteConfig, problems: Problems) -> list[str]:
     if not content.is_dir():
         problems.error(CONTENT_DIR, 0, "missing: articles live in content/<lang>/")
         return []
+    try:
+        locate(config.root, CONTENT_DIR)
+    except Refused as refusal:  # a link out of the project: not even its names are listed
+        problems.error(CONTENT_DIR, 0, str(refusal))
+        return []
     sources = []
     for entry in sorted(content.iterdir()):
         relative = f"{CONTENT_DIR}/{entry.name}"
@@ -74,22 +81,17 @@ def _discover_sources(config: SiteConfig, problems: Problems) -> list[str]:
         elif entry.name not in config.language_codes:
             problems.error(relative, 0, f"unknown language folder '{entry.name}' {suggest(entry.name, config.language_codes)}")
         else:
-            sources.extend(_markdown_files(config.root, entry, problems))
+            sources.extend(_markdown_files(config.root, relative, problems))
     return sources
 
 
-def _markdown_files(root: Path, folder: Path, problems: Problems) -> list[str]:
+def _markdown_files(root: Path, folder: str, problems: Problems) -> list[str]:
     found = []
-    for directory, subdirectories, files in os.walk(folder):
-        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            relative = Path(directory, name).relative_to(root).as_posix()
-            if name.endswith(".md"):
-                found.append(relative)
-            else:
-                problems.error(relative, 0, "not an article: files under content/<lang>/ must be Markdown (.md)")
+    for relative in files_under(root, folder, problems):
+        if relative.endswith(".md"):
+            found.append(relative)
+        else:
+            problems.error(relative, 0, "not an article: files under content/<lang>/ must be Markdown (.md)")
     return found
 
 
@@ -117,7 +119,7 @@ def _read_in_worker(source: str) -> _ReadResult:
 def read_article(config: SiteConfig, source: str) -> _ReadResult:
     """Read one article file; a pure function of the file and the configuration."""
     problems = Problems()
-    text = read_source(config.root / source, source, problems)
+    text = read_source(config.root, source, problems, MAX_ARTICLE_BYTES)
     if text is None:
         return _ReadResult(None, problems, 1, 1, 1)
     split = _split_front_matter(text, source, problems)
@@ -154,7 +156,11 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
             fields.error("category", f"unknown category '{category_key}' {suggest(category_key, list(config.categories))}")
 
     tags = []
-    for name in fields.string_list("tags"):
+    names = fields.string_list("tags")
+    if len(names) > MAX_TAGS:
+        fields.error("tags", f"{len(names)} tags, more than the {MAX_TAGS} an article may have")
+        names = []
+    for name in names:
         tag_slug = slugify(name)
         if not tag_slug:
             fields.error("tags", f"tag {name!r} has no letters or digits to make a URL from")
@@ -292,11 +298,12 @@ def _check_unique(results: list[_ReadResult], problems: Problems) -> None:
 def _check_related_pins(results: list[_ReadResult], problems: Problems) -> None:
     """Pinned related articles must be other articles of the same language."""
     slugs = {(r.article.lang, r.article.slug) for r in results}
+    hints = {lang: Suggestions(sorted(slug for slug_lang, slug in slugs if slug_lang == lang)) for lang, _ in slugs}
     for result in results:
         article = result.article
         for pin in article.related_pins:
             if pin == article.slug:
                 problems.error(article.source, result.related_line, f"'related' lists the article itself ('{pin}')")
             elif (article.lang, pin) not in slugs:
-                known = sorted(slug for lang, slug in slugs if lang == article.lang)
-                problems.error(article.source, result.related_line, f"related article '{pin}' not found in '{article.lang}' {suggest(pin, known)}")
+                hint = hints[article.lang](pin, article.source)
+                problems.error(article.source, result.related_line, f"related article '{pin}' not found in '{article.lang}' {hint}")

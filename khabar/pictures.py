@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import posixpath
+import stat
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -121,7 +123,7 @@ def _probe(root: Path, relative: str, _mtime_ns: int, _size: int) -> Picture:
                 picture = Picture(relative, width, height, _derivatives(relative, digest, width, height, MEDIA_TYPES[image.format]))
                 # A picture whose every derivative is cached was once decoded whole. Any other is decoded
                 # now, while the article naming it is known, so a truncated file is reported at that line.
-                if not all(cache_file(root, variant).is_file() for variant in picture.variants):
+                if not all(is_cached(root, variant) for variant in picture.variants):
                     image.draft(image.mode, (1, 1))  # a JPEG decoded at an eighth of its size: still every byte read, but cheaper
                     image.load()
         except (PillowImage.DecompressionBombError, PillowImage.DecompressionBombWarning):
@@ -170,3 +172,11 @@ def _derivative_key(digest: str, width: int, height: int, media_type: str) -> st
 def cache_file(root: Path, variant: ImageVariant) -> Path:
     """Where a derivative's bytes are kept between builds: under its published name, which holds its key."""
     return root / CACHE_DIR / posixpath.basename(variant.url)
+
+
+def is_cached(root: Path, variant: ImageVariant) -> bool:
+    """Whether the cache holds a derivative: as a regular file, never a link (planted there, one would publish any file)."""
+    try:
+        return stat.S_ISREG(os.lstat(cache_file(root, variant)).st_mode)
+    except OSError:
+        return False

@@ -94,9 +94,10 @@ def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> Buil
 
 
 def check(root: Path) -> Problems:
-    """Validate configuration and every article, drafts included, without writing anything."""
+    """Validate configuration, every article (drafts included) and the assets, without writing anything."""
     try:
         _, problems = load_site(root, BuildOptions(include_drafts=True))
+        collect_assets(root)
     except BuildFailed as failure:
         return failure.problems
     return problems

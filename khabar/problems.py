@@ -15,7 +15,13 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        return _one_line(f"{where}: {self.message}")
+
+
+def _one_line(text: str) -> str:
+    """The text with its control characters escaped: a file name or value quoted from the input can neither
+    break the problem over two lines nor send a terminal its escape sequences."""
+    return "".join(character if character.isprintable() else repr(character)[1:-1] for character in text)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import Callable, Iterator
 
 import jinja2
 from jinja2 import meta
+from jinja2.loaders import split_template_path
 
 from .config import ASSETS_DIR, LAYOUTS_DIR, LOGO
 from .head import HeadMaker
@@ -23,14 +24,32 @@ from .model import Site
 from .output import HTML, Output
 from .pages import Page
 from .problems import BuildFailed, Problems
+from .sourcefile import read_source
 from .urls import home_url, output_path, search_url
+
+
+class _LayoutLoader(jinja2.BaseLoader):
+    """Templates from layouts/, read through the project's one door: a template linked out of the project is refused."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        relative = "/".join((LAYOUTS_DIR, *split_template_path(template)))
+        if not os.path.lexists(self.root / relative):
+            raise jinja2.TemplateNotFound(template)
+        problems = Problems()
+        text = read_source(self.root, relative, problems)
+        if text is None:
+            raise BuildFailed(problems)
+        return text, str(self.root / relative), lambda: True  # a build reads each template once
 
 
 class Renderer:
     def __init__(self, site: Site, links: Links):
         self.site = site
         self.environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(site.config.root / LAYOUTS_DIR),
+            loader=_LayoutLoader(site.config.root),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,

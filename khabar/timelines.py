@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import CONFIG_FILE, CONTENT_DIR, Localized, SiteConfig, read_localized, read_texts
-from .fields import FieldReader, YamlMapping, parse_mapping, suggest
+from .fields import FieldReader, Suggestions, YamlMapping, parse_mapping, suggest
 from .problems import Problems
-from .sourcefile import read_source
+from .sourcefile import files_under, read_source
 
 TIMELINES_FOLDER = "timelines"  # under content/
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -137,16 +137,14 @@ def load_timelines(
 
 
 def _read_timeline_files(config: SiteConfig, problems: Problems) -> dict[str, tuple[Localized, Localized | None, list[Event], str]]:
-    folder = config.root / CONTENT_DIR / TIMELINES_FOLDER
+    folder = f"{CONTENT_DIR}/{TIMELINES_FOLDER}"
     files = {}
-    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
-        relative = path.relative_to(config.root).as_posix()
-        if path.name.startswith("."):
-            continue
-        if path.suffix not in (".yaml", ".yml") or not path.is_file():
+    for relative in files_under(config.root, folder, problems):
+        path = Path(relative)
+        if path.suffix not in (".yaml", ".yml") or path.parent.as_posix() != folder:
             problems.error(relative, 0, "not a timeline: files under content/timelines/ must be YAML (.yaml)")
             continue
-        text = read_source(path, relative, problems)
+        text = read_source(config.root, relative, problems)
         mapping = parse_mapping(text, relative, problems) if text is not None else None
         if mapping is None:
             continue
@@ -181,11 +179,12 @@ def _merge_translations(events: list[Event]) -> list[Event]:
 
 def _checked(config: SiteConfig, events: list[Event], article_keys: set[str], problems: Problems) -> list[TimelineEvent]:
     default = config.default_language
+    hints = Suggestions(sorted(article_keys))
     checked = []
     for event in events:
         for key in event.articles:
             if key not in article_keys:
-                problems.error(event.source, event.line, f"timeline event links to unknown article '{key}' {suggest(key, sorted(article_keys))}")
+                problems.error(event.source, event.line, f"timeline event links to unknown article '{key}' {hints(key, event.source)}")
         if default not in event.title:
             problems.error(event.source, event.line, f"timeline event has no title in the default language '{default}'")
             continue

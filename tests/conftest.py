@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
 import re
 import shutil
@@ -38,6 +39,14 @@ def run_cli(*arguments: str, root: Path = PROJECT, env: dict[str, str] | None = 
         timeout=300,  # a build that hangs fails its test instead of the whole run
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file of a folder by its path, as a hash of its bytes: equal digests, byte-identical folders."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*")) if path.is_file()
+    }
 
 
 def read_html(path: Path) -> BeautifulSoup:

@@ -21,7 +21,7 @@ from PIL import ImageCms, ImageOps
 from ..model import Site
 from ..output import Output
 from ..pages import ListingPage
-from ..pictures import ENCODER_SETTINGS, MEDIA_TYPES, ImageVariant, Picture, PictureError, cache_file, read_unchanged
+from ..pictures import ENCODER_SETTINGS, MEDIA_TYPES, ImageVariant, Picture, PictureError, cache_file, is_cached, read_unchanged
 from ..problems import BuildFailed, Problems
 
 _PILLOW_FORMATS = {media_type: name for name, media_type in MEDIA_TYPES.items()}
@@ -56,7 +56,7 @@ def encode_pictures(site: Site) -> EncodedPictures:
     for picture in _pictures_shown(site):
         files = {variant: cache_file(root, variant) for variant in picture.variants}
         derivatives.extend(Derivative(variant, picture.source, path) for variant, path in files.items())
-        missing = tuple(variant for variant, path in files.items() if not path.is_file())
+        missing = tuple(variant for variant in picture.variants if not is_cached(root, variant))
         if missing:
             pending.append((picture, missing))
     _encode_all(root, pending)
