@@ -405,7 +405,8 @@ def _template_ids(root: Path, problems: Problems) -> re.Pattern[str]:
     An id that is nothing but an expression could be anything, and is left out.
     """
     patterns = set()
-    for relative in files_under(root, LAYOUTS_DIR, problems):
+    # What cannot be listed is reported where it is read: string tables here, templates as they are loaded.
+    for relative in files_under(root, LAYOUTS_DIR, Problems()):
         text = read_source(root, relative, problems) if relative.endswith(".html") else None
         for match in _ID_ATTRIBUTE.finditer(text or ""):
             pieces = _JINJA.split(match.group(1) if match.group(1) is not None else match.group(2))
