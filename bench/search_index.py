@@ -22,7 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from run import clean_build  # noqa: E402
 
-from khabar.assets import collect_assets  # noqa: E402
 from khabar.links import Links  # noqa: E402
 from khabar.outputs.search import search_outputs, search_records  # noqa: E402
 from khabar.pipeline import load_site  # noqa: E402
@@ -41,8 +40,8 @@ def main() -> None:
         folder, out, build_seconds, _ = clean_build(pairs)
         published = [path for path in (out / "pagefind").rglob("*") if path.is_file()]
 
-        site, _ = load_site(folder)
-        links = Links(site.config.base_url, collect_assets(folder))
+        site, assets, _ = load_site(folder)
+        links = Links(site.config.base_url, assets)
         started = time.perf_counter()
         for made in search_records(site, links).values():
             for _ in made:

@@ -19,7 +19,7 @@ from pathlib import Path
 from .config import ASSETS_DIR
 from .output import Output
 from .pictures import is_raster
-from .problems import BuildFailed, Problems
+from .problems import Problems
 from .sourcefile import MAX_ASSET_BYTES, files_under, read_file
 
 _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
@@ -52,12 +52,11 @@ class Asset:
         return Output(f"{ASSETS_DIR}/{self.published}", media_type, self.content, inputs)
 
 
-def collect_assets(root: Path) -> dict[str, Asset]:
+def collect_assets(root: Path, problems: Problems) -> dict[str, Asset]:
     """Every file under assets/ but raster pictures, by its path there; stylesheets last, so the files they name are already hashed.
 
-    Raises BuildFailed naming every file that is not read: a link out of the project, a pipe, a file too large.
+    Every file that is not read (a link out of the project, a pipe, a file too large) is reported in `problems`.
     """
-    problems = Problems()
     files = sorted(
         (
             project_path.removeprefix(f"{ASSETS_DIR}/") for project_path in files_under(root, ASSETS_DIR, problems)
@@ -73,8 +72,6 @@ def collect_assets(root: Path) -> dict[str, Asset]:
         if relative.endswith(".css"):
             content, names = _point_at_fingerprints(relative, content, assets)
         assets[relative] = Asset(relative, _fingerprinted(relative, content), content, names)
-    if problems:
-        raise BuildFailed(problems)
     return assets
 
 

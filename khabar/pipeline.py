@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from .assets import collect_assets
+from .assets import Asset, collect_assets
 from .config import SiteConfig, load_config
 from .links import Links
 from .load import load_articles
@@ -55,8 +55,8 @@ def build_time(now: dt.datetime | None) -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
-def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site, Problems]:
-    """Read and validate every source into the site model; raise BuildFailed listing all errors."""
+def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site, dict[str, Asset], Problems]:
+    """Read and validate every source into the site model and its assets; raise BuildFailed listing all errors."""
     config: SiteConfig = load_config(root)
     if options.base_url:
         config = config.with_base_url(options.base_url)
@@ -65,9 +65,10 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
     articles = load_articles(config, problems, include_drafts=options.include_drafts)
     events = [event for article in articles for event in article.timeline_events]
     timelines = load_timelines(config, events, {article.translation_key for article in articles}, problems)
+    assets = collect_assets(root, problems)
     if problems:
         raise BuildFailed(problems)
-    return build_site(config, articles, timelines, built_at), problems
+    return build_site(config, articles, timelines, built_at), assets, problems
 
 
 def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> BuildReport:
@@ -75,8 +76,7 @@ def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> Buil
     # First, so that a wrong --out is refused before any work, and a site a killed build took away is back
     # even if this build then fails.
     folder = claim_output(root, out, options.force)
-    site, problems = load_site(root, options)
-    assets = collect_assets(root)
+    site, assets, problems = load_site(root, options)
     links = Links(site.config.base_url, assets)
     pictures = encode_pictures(site)  # before the staging folder opens: a picture that fails leaves nothing written
     with staged_output(folder) as write:
@@ -96,8 +96,7 @@ def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> Buil
 def check(root: Path) -> Problems:
     """Validate configuration, every article (drafts included) and the assets, without writing anything."""
     try:
-        _, problems = load_site(root, BuildOptions(include_drafts=True))
-        collect_assets(root)
+        _, _, problems = load_site(root, BuildOptions(include_drafts=True))
     except BuildFailed as failure:
         return failure.problems
     return problems

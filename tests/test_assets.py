@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from conftest import BuiltSite, ScratchSite
-from khabar.assets import collect_assets
+from khabar.assets import Asset, collect_assets
 from khabar.links import Links
+from khabar.problems import Problems
+
+
+def assets_of(root: Path) -> dict[str, Asset]:
+    problems = Problems()
+    assets = collect_assets(root, problems)
+    assert not problems, problems.errors
+    return assets
 
 
 def test_every_asset_is_published_under_a_name_carrying_its_content_hash(scratch: ScratchSite):
-    assets = collect_assets(scratch.root)
+    assets = assets_of(scratch.root)
     font = assets["fonts/noto-naskh-arabic-400.woff2"]
     assert re.fullmatch(r"fonts/noto-naskh-arabic-400\.[0-9a-f]{10}\.woff2", font.published)
     assert font.output().media_type == "font/woff2" and font.output().path == f"assets/{font.published}"
@@ -21,17 +30,17 @@ def test_every_asset_is_published_under_a_name_carrying_its_content_hash(scratch
 
 
 def test_a_changed_font_renames_the_font_and_the_stylesheet_that_names_it(scratch: ScratchSite):
-    before = collect_assets(scratch.root)
+    before = assets_of(scratch.root)
     font = scratch.root / "assets/fonts/noto-naskh-arabic-700.woff2"
     font.write_bytes(font.read_bytes() + b"\0")
-    after = collect_assets(scratch.root)
+    after = assets_of(scratch.root)
     assert after["fonts/noto-naskh-arabic-700.woff2"].published != before["fonts/noto-naskh-arabic-700.woff2"].published
     assert after["css/site.css"].published != before["css/site.css"].published
     assert after["fonts/noto-naskh-arabic-400.woff2"].published == before["fonts/noto-naskh-arabic-400.woff2"].published
 
 
 def test_links_reach_assets_by_their_published_names_under_the_base_path(scratch: ScratchSite):
-    assets = collect_assets(scratch.root)
+    assets = assets_of(scratch.root)
     links = Links("https://example.org/microsite/", assets)
     published = assets["images/favicon.svg"].published
     assert links.asset("images/favicon.svg") == f"/microsite/assets/{published}"

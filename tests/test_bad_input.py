@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from conftest import ScratchSite, run_cli, tree_digest
@@ -88,10 +90,11 @@ def test_every_problem_is_reported_in_one_run(scratch: ScratchSite):
     scratch.article("ar", "a", "title: a\ndate: never")
     scratch.article("ar", "b", "title: b\ndate: 2023-09-13\nauthor: nobody")
     scratch.article("en", "c", "date: 2023-09-13\ncategory: nothing")
-    lines = assert_fails_with(scratch)
+    os.mkfifo(scratch.root / "assets/js/pipe.js")
+    lines = assert_fails_with(scratch, "assets/js/pipe.js: a named pipe (FIFO), not a regular file: only regular files are read")
     problems = [line for line in lines if line.startswith("content/")]
     assert len(problems) == 4
-    assert lines[-1] == "4 problem(s) found; nothing was written."
+    assert lines[-1] == "5 problem(s) found; nothing was written."
 
 
 def test_a_failed_build_keeps_the_last_good_site(scratch: ScratchSite):

@@ -243,7 +243,7 @@ def test_a_link_planted_in_the_picture_cache_is_never_published(scratch: Scratch
 # YAML bounded before it is composed; problems that stay one line whatever they quote.
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("a: 1\nb: &x [*x]\n", f"front.md:3: the alias *x is inside the value it repeats, which would never end"),
+    ("a: 1\nb: &x [*x]\n", "front.md:3: the alias *x is inside the value it repeats, which would never end"),
     ("a: !!timestamp 2023-99-99\n", "front.md:2: invalid YAML: month must be in 1..12"),
     ("a: !!float many\n", "front.md:2: invalid YAML: could not convert string to float: 'many'"),
     ("a:\n" + "".join("  " * depth + "- \n" for depth in range(1, 40)), f"front.md:{2 + MAX_YAML_DEPTH}: nested deeper than {MAX_YAML_DEPTH} levels"),

@@ -319,7 +319,7 @@ def test_unusable_pictures_in_site_yaml_are_errors_at_their_line(scratch: Scratc
 
 
 def test_the_model_gives_pictures_for_link_previews_and_page_inputs():
-    site, _ = load_site(PROJECT)
+    site, _, _ = load_site(PROJECT)
     card = site.card_images["en"]
     assert card.alt == "The site's logo and its name, \"Kim in Russia\", in Arabic and English"
     assert site.card_images["ar"].alt.startswith("شعار الموقع")

@@ -98,13 +98,12 @@ def test_hreflang_alternates_are_reciprocal_with_x_default_in_heads_and_sitemaps
 
 
 def test_a_sitemap_past_its_limit_is_split_and_indexed():
-    from khabar.assets import collect_assets
     from khabar.links import Links
     from khabar.outputs.sitemaps import sitemap_outputs
     from khabar.pipeline import load_site
 
-    site, _ = load_site(PROJECT)
-    links = Links(site.config.base_url, collect_assets(PROJECT))
+    site, assets, _ = load_site(PROJECT)
+    links = Links(site.config.base_url, assets)
     whole = {output.path: output.content for output in sitemap_outputs(site, links)}
     split = {output.path: output.content for output in sitemap_outputs(site, links, max_urls=10)}
     arabic = sorted((path for path in split if re.fullmatch(r"sitemap-ar(-\d+)?\.xml", path)), key=len)

@@ -71,13 +71,12 @@ def test_arabic_plural_forms_and_digits():
 
 def test_each_rendered_page_lists_its_inputs():
     from conftest import PROJECT
-    from khabar.assets import collect_assets
     from khabar.pipeline import load_site
     from khabar.links import Links
     from khabar.render import Renderer
 
-    site, _ = load_site(PROJECT)
-    renderer = Renderer(site, Links(site.config.base_url, collect_assets(PROJECT)))
+    site, assets, _ = load_site(PROJECT)
+    renderer = Renderer(site, Links(site.config.base_url, assets))
     page = next(p for p in site.pages if p.url == "/en/2023/09/vostochny-summit/")
     rendered = renderer.render(page)
     assert rendered.path == "en/2023/09/vostochny-summit/index.html"
