@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent
 
 def _report(errors: list[Problem], warnings: list[Problem] | tuple[Problem, ...]) -> None:
     for warning in sorted(warnings):
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(str(warning), err=True)
     for error in sorted(errors):
         click.echo(str(error), err=True)
     if errors:

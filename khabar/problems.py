@@ -1,21 +1,30 @@
-"""The one error type a user sees: a problem in a source file, with its line."""
+"""The one error type a user sees: a problem in a source file, with its line (and column), an error or a warning."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 
+ERROR = "error"
+WARNING = "warning"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
-    """Something wrong in one source file, reported as `path:line: message`."""
+    """Something wrong in one source file, reported as `path:line:column: level: message`.
+
+    The shape of a compiler's message, so that editors and CI annotate the line (and column) it names.
+    """
 
     path: str
     line: int  # 1-based; 0 when the problem concerns the whole file
     message: str
+    column: int = 0  # 1-based; 0 when the problem concerns the whole line
+    level: str = ERROR
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return _one_line(f"{where}: {self.message}")
+        where = ":".join((self.path, *(str(n) for n in (self.line, self.column) if n))) if self.line else self.path
+        return _one_line(f"{where}: {self.level}: {self.message}")
 
 
 def _one_line(text: str) -> str:
@@ -31,11 +40,11 @@ class Problems:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
-    def error(self, path: str, line: int, message: str) -> None:
-        self.errors.append(Problem(path, line, message))
+    def error(self, path: str, line: int, message: str, column: int = 0) -> None:
+        self.errors.append(Problem(path, line, message, column, ERROR))
 
-    def warn(self, path: str, line: int, message: str) -> None:
-        self.warnings.append(Problem(path, line, message))
+    def warn(self, path: str, line: int, message: str, column: int = 0) -> None:
+        self.warnings.append(Problem(path, line, message, column, WARNING))
 
     def extend(self, other: Problems) -> None:
         self.errors.extend(other.errors)

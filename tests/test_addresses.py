@@ -95,7 +95,7 @@ def test_a_permalink_that_could_leave_the_output_folder_is_refused(scratch: Scra
     scratch.article("ar", "story", GOOD)
     scratch.edit_config("permalink: /{lang}/{yyyy}/{mm}/{slug}/", f"permalink: '{permalink}'")
     line = config_line(scratch, f"permalink: '{permalink}'")
-    assert_refused(scratch, f"site.yaml:{line}: permalink '{permalink}' {problem}{EXAMPLE}")
+    assert_refused(scratch, f"site.yaml:{line}: error: permalink '{permalink}' {problem}{EXAMPLE}")
 
 
 def test_category_and_author_keys_must_be_slugs_a_file_can_be_named(scratch: ScratchSite):
@@ -115,7 +115,7 @@ def test_a_language_code_is_checked_before_it_names_a_folder(scratch: ScratchSit
     scratch.edit_config("languages:\n  ar:\n", "languages:\n  ../x:\n")
     line = config_line(scratch, "  ../x:")
     stderr = assert_refused(
-        scratch, f"site.yaml:{line}: '../x' is not a language code such as ar, en or pt-BR (it names the language's folders and URLs)"
+        scratch, f"site.yaml:{line}: error: '../x' is not a language code such as ar, en or pt-BR (it names the language's folders and URLs)"
     )
     assert "string table" not in stderr
 
@@ -136,7 +136,7 @@ def test_base_url_must_be_an_http_address_with_a_host(scratch: ScratchSite):
     scratch.article("ar", "story", GOOD)
     scratch.edit_config("base_url: https://example.org/", "base_url: 'javascript:alert(1)//'")
     line = config_line(scratch, "base_url: 'javascript:alert(1)//'")
-    assert_refused(scratch, f"site.yaml:{line}: base_url 'javascript:alert(1)//' is not an http:// or https:// address with a host, such as https://example.org/")
+    assert_refused(scratch, f"site.yaml:{line}: error: base_url 'javascript:alert(1)//' is not an http:// or https:// address with a host, such as https://example.org/")
 
 
 def test_the_base_url_option_is_checked_too(scratch: ScratchSite):
@@ -149,7 +149,7 @@ def test_a_time_zone_offset_no_zone_has_is_refused(scratch: ScratchSite):
     offsets = ["+05:17", "+15:00", "-14:15", "+0517", "+23:59", "+05:60"]
     for number, offset in enumerate(offsets):
         scratch.article("ar", f"story-{number}", f"title: خبر\ndate: 2023-09-13T10:00:00{offset}")
-    assert_refused(scratch, *(f"content/ar/story-{number}.md:3: bad time-zone offset '{offset}' in 'date'"
+    assert_refused(scratch, *(f"content/ar/story-{number}.md:3: error: bad time-zone offset '{offset}' in 'date'"
                               " (offsets are whole quarter hours from -14:00 to +14:00)" for number, offset in enumerate(offsets)))
 
 
@@ -159,10 +159,10 @@ def test_offsets_are_checked_in_updated_and_timeline_dates_take_none(scratch: Sc
     scratch.write("content/timelines/visit.yaml", "title: {ar: الزيارة}\nevents:\n  - date: 2023-09-13T10:00:00+03:00\n    title: {ar: وصول}\n")
     assert_refused(
         scratch,
-        "content/ar/story.md:4: bad time-zone offset '+05:17' in 'updated' (offsets are whole quarter hours from -14:00 to +14:00)",
+        "content/ar/story.md:4: error: bad time-zone offset '+05:17' in 'updated' (offsets are whole quarter hours from -14:00 to +14:00)",
         # a real offset, but no UTC time: the year 10000 there
-        "content/ar/far.md:3: bad date '9999-12-31T23:00:00-14:00' in 'date' (expected ISO 8601, e.g. 2023-09-13 or 2023-09-13T10:30:00+03:00)",
-        "content/timelines/visit.yaml:3: bad event date '2023-09-13T10:00:00+03:00' (expected a year, year-month or date: 1961, 2022-12, 2023-09-13)",
+        "content/ar/far.md:3: error: bad date '9999-12-31T23:00:00-14:00' in 'date' (expected ISO 8601, e.g. 2023-09-13 or 2023-09-13T10:30:00+03:00)",
+        "content/timelines/visit.yaml:3: error: bad event date '2023-09-13T10:00:00+03:00' (expected a year, year-month or date: 1961, 2022-12, 2023-09-13)",
     )
 
 
@@ -173,8 +173,8 @@ def test_names_too_long_for_a_file_are_named_at_their_line(scratch: ScratchSite)
     scratch.article("en", "s" * 251, "title: Story\ndate: 2023-09-13")  # the longest file name, its slug made too long
     assert_refused(
         scratch,
-        f"content/ar/story.md:6: tag '{'ب' * 40}…' is too long for a file name: 256 bytes in UTF-8, at most 255",
-        f"content/en/story.md:4: slug '{'s' * 40}…' is too long for a file name: its address has a segment of 261 bytes in UTF-8, at most 255",
+        f"content/ar/story.md:6: error: tag '{'ب' * 40}…' is too long for a file name: 256 bytes in UTF-8, at most 255",
+        f"content/en/story.md:4: error: slug '{'s' * 40}…' is too long for a file name: its address has a segment of 261 bytes in UTF-8, at most 255",
         f"content/en/{'s' * 251}.md:1: slug '{'s' * 40}…' is too long for a file name: its address has a segment of 256 bytes in UTF-8, at most 255",
     )
 
@@ -211,7 +211,7 @@ def test_an_article_at_the_address_of_another_output_is_refused(scratch: Scratch
         scratch.article("en", f"filler-{number}", f"title: Filler {number}\ndate: 2023-09-{number + 1:02d}")
     for number, (slug, front_matter, _) in enumerate(articles):
         scratch.article("en", f"story-{number}", f"title: Story\ndate: 2023-09-20\nslug: '{slug}'\n{front_matter}")
-    assert_refused(scratch, *(f"content/en/story-{number}.md:4: its address {clash}: give it another slug"
+    assert_refused(scratch, *(f"content/en/story-{number}.md:4: error: its address {clash}: give it another slug"
                               for number, (_, _, clash) in enumerate(articles)))
 
 
@@ -219,7 +219,7 @@ def test_pages_whose_files_differ_only_in_case_are_refused(scratch: ScratchSite)
     scratch.article("ar", "story", GOOD)
     for name in ("visit", "Visit"):
         scratch.write(f"content/timelines/{name}.yaml", f"title: {{ar: {name}}}\nevents:\n  - date: 2023-09-13\n    title: {{ar: وصول}}\n")
-    assert_refused(scratch, "site.yaml: the address /ar/timelines/visit/ of the page 'visit' is also that of the page 'Visit'")
+    assert_refused(scratch, "site.yaml: error: the address /ar/timelines/visit/ of the page 'visit' is also that of the page 'Visit'")
 
 
 TEMPLATE_ID = re.compile(r"""(?<![\w-])id="([^"{]+)\"""")
@@ -256,7 +256,7 @@ def test_check_reports_what_build_reports(scratch: ScratchSite):
     result = run_cli("check", root=scratch.root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     line = config_line(scratch, "permalink: /{lang}/../{slug}/")
-    assert f"site.yaml:{line}: permalink '/{{lang}}/../{{slug}}/' has a '.' or '..' segment, which would lead out of its folder{EXAMPLE}" in result.stderr
+    assert f"site.yaml:{line}: error: permalink '/{{lang}}/../{{slug}}/' has a '.' or '..' segment, which would lead out of its folder{EXAMPLE}" in result.stderr
 
 
 def test_a_page_is_compared_with_the_files_that_are_not_pages(scratch: ScratchSite):
@@ -267,9 +267,9 @@ def test_a_page_is_compared_with_the_files_that_are_not_pages(scratch: ScratchSi
     with pytest.raises(BuildFailed) as failure:
         _refuse_shared_files(config, odd, [feed])
     assert [str(problem) for problem in failure.value.problems.errors] == [
-        "site.yaml: the address /ar/feed.xml of the page 'x' is also that of the feed 'كيم في روسيا'",
-        "site.yaml: the address /Robots.txt of the page 'x' is also that of robots.txt",
-        "site.yaml: the address /sitemap-en.xml of the page 'x' is also that of the sitemap of 'en'",
+        "site.yaml: error: the address /ar/feed.xml of the page 'x' is also that of the feed 'كيم في روسيا'",
+        "site.yaml: error: the address /Robots.txt of the page 'x' is also that of robots.txt",
+        "site.yaml: error: the address /sitemap-en.xml of the page 'x' is also that of the sitemap of 'en'",
     ]
 
 

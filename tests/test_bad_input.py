@@ -24,19 +24,19 @@ def assert_fails_with(scratch: ScratchSite, *expected_lines: str) -> list[str]:
 @pytest.mark.parametrize(
     ("front_matter", "expected"),
     [
-        ("title: خبر\ndate: [2023", "content/ar/story.md:3: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence on line 3)"),
-        ("date: 2023-09-13", "content/ar/story.md:2: missing required key 'title'"),
-        (GOOD + "\nslider: yes please", "content/ar/story.md:6: 'slider' must be true or false, not 'yes please'"),
-        (GOOD + "\ntags: {a: b}", "content/ar/story.md:6: 'tags' must be a list of text items"),
-        ("title: خبر\ndate: 2023-09-13\nauthor: nasrin", "content/ar/story.md:4: unknown author 'nasrin' (known: nasrin-tarek, international-desk, monitoring-desk)"),
-        ("title: خبر\ndate: 2023-09-13\ncategory: reprts", "content/ar/story.md:4: unknown category 'reprts' (known: reports, news, world-press, reactions)"),
-        ("title: خبر\ndate: 2023-13-45", "content/ar/story.md:3: bad date '2023-13-45' in 'date' (expected ISO 8601, e.g. 2023-09-13 or 2023-09-13T10:30:00+03:00)"),
-        ("title: خبر\ndate: 13/09/2023", "content/ar/story.md:3: bad date '13/09/2023' in 'date' (expected ISO 8601, e.g. 2023-09-13 or 2023-09-13T10:30:00+03:00)"),
-        (GOOD + "\nimage: images/missing.jpg\nimage_alt: x", "content/ar/story.md:6: image 'images/missing.jpg' not found under assets/"),
-        (GOOD + "\nimage: fonts/noto-naskh-arabic-400.woff2", "content/ar/story.md:6: an image needs 'image_alt': a short description for readers who cannot see it"),
-        (GOOD + "\ncatgory: news", "content/ar/story.md:6: unknown key 'catgory' (known: category, title, date, updated, author, tags, …)"),
-        (GOOD + "\ntitle: again", "content/ar/story.md:6: duplicate key 'title' (first at line 2)"),
-        (GOOD + "\nslug: Not A Slug", "content/ar/story.md:6: slug 'Not A Slug' is not URL-safe (try 'not-a-slug')"),
+        ("title: خبر\ndate: [2023", "content/ar/story.md:3: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence on line 3)"),
+        ("date: 2023-09-13", "content/ar/story.md:2: error: missing required key 'title'"),
+        (GOOD + "\nslider: yes please", "content/ar/story.md:6: error: 'slider' must be true or false, not 'yes please'"),
+        (GOOD + "\ntags: {a: b}", "content/ar/story.md:6: error: 'tags' must be a list of text items"),
+        ("title: خبر\ndate: 2023-09-13\nauthor: nasrin", "content/ar/story.md:4: error: unknown author 'nasrin' (known: nasrin-tarek, international-desk, monitoring-desk)"),
+        ("title: خبر\ndate: 2023-09-13\ncategory: reprts", "content/ar/story.md:4: error: unknown category 'reprts' (known: reports, news, world-press, reactions)"),
+        ("title: خبر\ndate: 2023-13-45", "content/ar/story.md:3: error: bad date '2023-13-45' in 'date' (expected ISO 8601, e.g. 2023-09-13 or 2023-09-13T10:30:00+03:00)"),
+        ("title: خبر\ndate: 13/09/2023", "content/ar/story.md:3: error: bad date '13/09/2023' in 'date' (expected ISO 8601, e.g. 2023-09-13 or 2023-09-13T10:30:00+03:00)"),
+        (GOOD + "\nimage: images/missing.jpg\nimage_alt: x", "content/ar/story.md:6: error: image 'images/missing.jpg' not found under assets/"),
+        (GOOD + "\nimage: fonts/noto-naskh-arabic-400.woff2", "content/ar/story.md:6: error: an image needs 'image_alt': a short description for readers who cannot see it"),
+        (GOOD + "\ncatgory: news", "content/ar/story.md:6: error: unknown key 'catgory' (known: category, title, date, updated, author, tags, …)"),
+        (GOOD + "\ntitle: again", "content/ar/story.md:6: error: duplicate key 'title' (first at line 2)"),
+        (GOOD + "\nslug: Not A Slug", "content/ar/story.md:6: error: slug 'Not A Slug' is not URL-safe (try 'not-a-slug')"),
     ],
 )
 def test_front_matter_problems_name_file_and_line(scratch: ScratchSite, front_matter: str, expected: str):
@@ -49,8 +49,8 @@ def test_missing_and_unclosed_front_matter(scratch: ScratchSite):
     scratch.write("content/en/open.md", "---\ntitle: x\ndate: 2023-09-13\n\nbody")
     assert_fails_with(
         scratch,
-        "content/ar/plain.md:1: missing front matter: an article starts with a line '---', then title: and date:",
-        "content/en/open.md:1: front matter is not closed: add a line '---' after it",
+        "content/ar/plain.md:1: error: missing front matter: an article starts with a line '---', then title: and date:",
+        "content/en/open.md:1: error: front matter is not closed: add a line '---' after it",
     )
 
 
@@ -59,8 +59,8 @@ def test_unknown_language_folder_and_stray_files(scratch: ScratchSite):
     scratch.write("content/ar/photo.jpg", b"\xff\xd8\xff")
     assert_fails_with(
         scratch,
-        "content/fr: unknown language folder 'fr' (known: ar, en)",
-        "content/ar/photo.jpg: not an article: files under content/<lang>/ must be Markdown (.md)",
+        "content/fr: error: unknown language folder 'fr' (known: ar, en)",
+        "content/ar/photo.jpg: error: not an article: files under content/<lang>/ must be Markdown (.md)",
     )
 
 
@@ -69,8 +69,8 @@ def test_non_utf8_and_binary_files(scratch: ScratchSite):
     scratch.write("content/en/binary.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     assert_fails_with(
         scratch,
-        "content/ar/latin1.md:6: not valid UTF-8 (byte 0xe9); save the file as UTF-8",
-        "content/en/binary.md: binary file, not text",
+        "content/ar/latin1.md:6: error: not valid UTF-8 (byte 0xe9); save the file as UTF-8",
+        "content/en/binary.md: error: binary file, not text",
     )
 
 
@@ -81,8 +81,8 @@ def test_duplicate_slugs_and_translation_keys(scratch: ScratchSite):
     scratch.article("en", "two", "title: Two\ndate: 2023-09-13\n\ntranslation_key: summit")
     assert_fails_with(
         scratch,
-        "content/ar/second.md:6: duplicate slug 'same' in 'ar' (also content/ar/first.md)",
-        "content/en/two.md:5: translation_key 'summit' is already claimed in 'en' by content/en/one.md",
+        "content/ar/second.md:6: error: duplicate slug 'same' in 'ar' (also content/ar/first.md)",
+        "content/en/two.md:5: error: translation_key 'summit' is already claimed in 'en' by content/en/one.md",
     )
 
 
@@ -91,7 +91,7 @@ def test_every_problem_is_reported_in_one_run(scratch: ScratchSite):
     scratch.article("ar", "b", "title: b\ndate: 2023-09-13\nauthor: nobody")
     scratch.article("en", "c", "date: 2023-09-13\ncategory: nothing")
     os.mkfifo(scratch.root / "assets/js/pipe.js")
-    lines = assert_fails_with(scratch, "assets/js/pipe.js: a named pipe (FIFO), not a regular file: only regular files are read")
+    lines = assert_fails_with(scratch, "assets/js/pipe.js: error: a named pipe (FIFO), not a regular file: only regular files are read")
     problems = [line for line in lines if line.startswith("content/")]
     assert len(problems) == 4
     assert lines[-1] == "5 problem(s) found; nothing was written."
@@ -115,14 +115,14 @@ def test_configuration_problems_name_site_yaml_lines(scratch: ScratchSite):
     config = (scratch.root / "site.yaml").read_text(encoding="utf-8").splitlines()
     zone_line = next(i for i, line in enumerate(config, 1) if line.startswith("timezone:"))
     page_line = next(i for i, line in enumerate(config, 1) if line.startswith("per_page:"))
-    assert f"site.yaml:{zone_line}: unknown time zone 'Mars/Olympus' (e.g. Asia/Riyadh, Africa/Cairo, UTC)" in lines
-    assert f"site.yaml:{page_line}: 'per_page' must be a whole number of at least 1, not 'many'" in lines
+    assert f"site.yaml:{zone_line}: error: unknown time zone 'Mars/Olympus' (e.g. Asia/Riyadh, Africa/Cairo, UTC)" in lines
+    assert f"site.yaml:{page_line}: error: 'per_page' must be a whole number of at least 1, not 'many'" in lines
 
 
 def test_missing_string_in_a_language_table(scratch: ScratchSite):
     table = scratch.root / "layouts/strings/en.yaml"
     table.write_text(table.read_text(encoding="utf-8").replace("back_to_top: Back to top\n", ""), encoding="utf-8")
-    assert_fails_with(scratch, "layouts/strings/en.yaml: missing string 'back_to_top' (defined in ar.yaml)")
+    assert_fails_with(scratch, "layouts/strings/en.yaml: error: missing string 'back_to_top' (defined in ar.yaml)")
 
 
 def test_template_mistakes_name_the_template_line(scratch: ScratchSite):
@@ -133,22 +133,22 @@ def test_template_mistakes_name_the_template_line(scratch: ScratchSite):
     template.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = scratch.build()
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith("layouts/article.html:11: template error: while rendering /ar/2023/09/story/:")
+    assert result.stderr.startswith("layouts/article.html:11: error: template error: while rendering /ar/2023/09/story/:")
 
 
 
 def test_broken_configuration_files(scratch: ScratchSite):
     (scratch.root / "site.yaml").write_bytes("title: {ar: موقع}\n".encode() + b"description: caf\xe9\n")
-    assert_fails_with(scratch, "site.yaml:2: not valid UTF-8 (byte 0xe9); save the file as UTF-8")
+    assert_fails_with(scratch, "site.yaml:2: error: not valid UTF-8 (byte 0xe9); save the file as UTF-8")
     (scratch.root / "site.yaml").write_text("title: [unclosed\n", encoding="utf-8")
     lines = assert_fails_with(scratch)
-    assert lines[0].startswith("site.yaml:1: invalid YAML:")
+    assert lines[0].startswith("site.yaml:1: error: invalid YAML:")
 
 
 def test_missing_template_is_named(scratch: ScratchSite):
     scratch.article("ar", "story", GOOD)
     (scratch.root / "layouts/listing.html").unlink()
-    assert_fails_with(scratch, "layouts/listing.html: template error: missing template")
+    assert_fails_with(scratch, "layouts/listing.html: error: template error: missing template")
 
 
 def test_unwritable_output_is_reported_without_traceback(scratch: ScratchSite):
@@ -165,7 +165,7 @@ def test_an_article_at_the_address_of_a_page_of_the_site_is_refused(scratch: Scr
     scratch.article("en", "search", "title: Search and rescue\ndate: 2023-09-13")
     result = scratch.build()
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "content/en/search.md:1: its address /en/search/ is also that of the page 'Search': give it another slug" in result.stderr
+    assert "content/en/search.md:1: error: its address /en/search/ is also that of the page 'Search': give it another slug" in result.stderr
     assert not scratch.out.exists()
 
 
@@ -178,7 +178,7 @@ def test_string_tables_without_a_text_khabar_needs_and_a_missing_logo_are_report
     scratch.article("ar", "story", GOOD)
     result = scratch.build()
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "layouts/strings/ar.yaml: missing string 'search': khabar puts it on pages itself" in result.stderr
-    assert "layouts/strings/en.yaml: missing string 'search': khabar puts it on pages itself" in result.stderr
-    assert "assets/images/favicon.svg: missing: the site's logo, shown as its icon, in feeds and to search engines" in result.stderr
+    assert "layouts/strings/ar.yaml: error: missing string 'search': khabar puts it on pages itself" in result.stderr
+    assert "layouts/strings/en.yaml: error: missing string 'search': khabar puts it on pages itself" in result.stderr
+    assert "assets/images/favicon.svg: error: missing: the site's logo, shown as its icon, in feeds and to search engines" in result.stderr
     assert not scratch.out.exists()

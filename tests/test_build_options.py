@@ -98,7 +98,7 @@ def test_check_reports_problems_without_writing(scratch: ScratchSite):
     scratch.article("ar", "story", "title: x\ndate: 2023-09-13\nauthor: nobody")
     result = run_cli("check", root=scratch.root)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[0].startswith("content/ar/story.md:4: unknown author 'nobody'")
+    assert result.stderr.splitlines()[0].startswith("content/ar/story.md:4: error: unknown author 'nobody'")
     assert not scratch.out.exists()
     scratch.article("ar", "story", GOOD)
     assert run_cli("check", root=scratch.root).returncode == 0
@@ -151,5 +151,5 @@ def test_a_malformed_source_date_epoch_is_one_clear_error(scratch: ScratchSite, 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     result = scratch.build()
     assert result.returncode == 1
-    assert result.stderr.splitlines()[0] == "SOURCE_DATE_EPOCH: not a number of seconds since 1970: 'yesterday'"
+    assert result.stderr.splitlines()[0] == "SOURCE_DATE_EPOCH: error: not a number of seconds since 1970: 'yesterday'"
     assert not scratch.out.exists()

@@ -162,7 +162,7 @@ def test_feed_size_must_be_a_positive_whole_number(scratch: ScratchSite):
     scratch.edit_config("feed_size: 20", "feed_size: 0")
     config = (scratch.root / "site.yaml").read_text(encoding="utf-8").splitlines()
     line = next(number for number, text in enumerate(config, 1) if text.startswith("feed_size:"))
-    assert_fails_with(scratch, f"site.yaml:{line}: 'feed_size' must be a whole number of at least 1, not 0")
+    assert_fails_with(scratch, f"site.yaml:{line}: error: 'feed_size' must be a whole number of at least 1, not 0")
 
 
 def test_two_builds_write_the_same_feeds_and_sitemaps(tmp_path: Path):

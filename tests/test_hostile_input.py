@@ -82,19 +82,19 @@ def test_articles_and_folders_linked_out_of_the_project_are_refused(scratch: Scr
     link(scratch.root / "content/timelines/leak.yaml", outside / "secret.txt")
     assert_refused(
         scratch, good_site,
-        f"content/en/leak.md: a link to {outside}/story.md, {ONLY_OWN}",
-        f"content/en/elsewhere: a link to {outside}, {ONLY_OWN}",
-        "content/ar/itself: a link to a folder it is in: the folder would never end",
-        "content/ar/gone.md: a link to a file that does not exist",
-        "content/ar/round.md: a link that leads back to itself",
-        f"content/timelines/leak.yaml: a link to {outside}/secret.txt, {ONLY_OWN}",
+        f"content/en/leak.md: error: a link to {outside}/story.md, {ONLY_OWN}",
+        f"content/en/elsewhere: error: a link to {outside}, {ONLY_OWN}",
+        "content/ar/itself: error: a link to a folder it is in: the folder would never end",
+        "content/ar/gone.md: error: a link to a file that does not exist",
+        "content/ar/round.md: error: a link that leads back to itself",
+        f"content/timelines/leak.yaml: error: a link to {outside}/secret.txt, {ONLY_OWN}",
     )
     (scratch.root / "content").rename(outside / "content")
     link(scratch.root / "content", outside / "content")
     assert_refused(
         scratch, good_site,
         f"content: a link to {outside}/content, {ONLY_OWN}",
-        f"content/timelines: a link to {outside}/content/timelines, {ONLY_OWN}",
+        f"content/timelines: error: a link to {outside}/content/timelines, {ONLY_OWN}",
     )
 
 
@@ -106,9 +106,9 @@ def test_assets_linked_out_of_the_project_or_into_its_hidden_files_are_never_pub
     (scratch.root / ".git/config").write_text(f"[http]\n\textraheader = AUTHORIZATION: basic {SECRET}\n")
     link(scratch.root / "assets/js/config.js", "../../.git/config")
     expected = (
-        f"assets/passwd.txt: a link to {outside}/secret.txt, {ONLY_OWN}",
-        f"assets/elsewhere: a link to {outside}, {ONLY_OWN}",
-        "assets/js/config.js: leads to .git/config, a hidden file of the project: hidden files are never read into the site",
+        f"assets/passwd.txt: error: a link to {outside}/secret.txt, {ONLY_OWN}",
+        f"assets/elsewhere: error: a link to {outside}, {ONLY_OWN}",
+        "assets/js/config.js: error: leads to .git/config, a hidden file of the project: hidden files are never read into the site",
     )
     assert_refused(scratch, good_site, *expected)
     checked = run_cli("check", root=scratch.root)
@@ -168,17 +168,17 @@ def test_pipes_sockets_and_files_past_the_limits_are_each_one_line(scratch: Scra
     scratch.article("en", "pins", f"title: Pins\ndate: 2023-09-13\nrelated:\n{pins}")
     assert_refused(
         scratch, good_site,
-        f"content/ar/pipe.md: a named pipe (FIFO), {NOT_REGULAR}",
-        f"content/timelines/pipe.yaml: a named pipe (FIFO), {NOT_REGULAR}",
-        f"content/en/socket.md: a socket, {NOT_REGULAR}",
-        "content/en/empty.md:1: missing front matter: an article starts with a line '---', then title: and date:",
-        f"content/en/big.md: too large: {MAX_ARTICLE_BYTES + 1:,} bytes, more than the {MAX_ARTICLE_BYTES:,} a file here may have",
-        f"content/en/long.md:6: line too long: {MAX_LINE_CHARS + 1:,} characters, more than the {MAX_LINE_CHARS:,} a line may have",
-        f"content/ar/bomb.md:9: more than {MAX_YAML_VALUES:,} values once its aliases are repeated (an alias bomb?)",
-        f"content/en/deep.md:4: nested deeper than {MAX_YAML_DEPTH} levels",
-        f"content/timelines/deep.yaml:{2 + MAX_YAML_DEPTH}: nested deeper than {MAX_YAML_DEPTH} levels",
-        f"content/en/tags.md:4: {MAX_TAGS + 1} tags, more than the {MAX_TAGS} an article may have",
-        f"content/en/pins.md:4: 'related' lists {MAX_LIST_ITEMS + 1} items, more than the {MAX_LIST_ITEMS} a list may have",
+        f"content/ar/pipe.md: error: a named pipe (FIFO), {NOT_REGULAR}",
+        f"content/timelines/pipe.yaml: error: a named pipe (FIFO), {NOT_REGULAR}",
+        f"content/en/socket.md: error: a socket, {NOT_REGULAR}",
+        "content/en/empty.md:1: error: missing front matter: an article starts with a line '---', then title: and date:",
+        f"content/en/big.md: error: too large: {MAX_ARTICLE_BYTES + 1:,} bytes, more than the {MAX_ARTICLE_BYTES:,} a file here may have",
+        f"content/en/long.md:6: error: line too long: {MAX_LINE_CHARS + 1:,} characters, more than the {MAX_LINE_CHARS:,} a line may have",
+        f"content/ar/bomb.md:9: error: more than {MAX_YAML_VALUES:,} values once its aliases are repeated (an alias bomb?)",
+        f"content/en/deep.md:4: error: nested deeper than {MAX_YAML_DEPTH} levels",
+        f"content/timelines/deep.yaml:{2 + MAX_YAML_DEPTH}: error: nested deeper than {MAX_YAML_DEPTH} levels",
+        f"content/en/tags.md:4: error: {MAX_TAGS + 1} tags, more than the {MAX_TAGS} an article may have",
+        f"content/en/pins.md:4: error: 'related' lists {MAX_LIST_ITEMS + 1} items, more than the {MAX_LIST_ITEMS} a list may have",
     )
 
 
@@ -195,7 +195,7 @@ def test_configuration_string_tables_and_templates_that_are_pipes_or_too_deep_ar
     scratch.edit_config("per_page: 6", "per_page: " + "{a: " * 50 + "1" + "}" * 50)
     config = (scratch.root / "site.yaml").read_text(encoding="utf-8").splitlines()
     line = next(number for number, text in enumerate(config, start=1) if text.startswith("per_page:"))
-    assert_refused(scratch, good_site, f"site.yaml:{line}: nested deeper than {MAX_YAML_DEPTH} levels")
+    assert_refused(scratch, good_site, f"site.yaml:{line}: error: nested deeper than {MAX_YAML_DEPTH} levels")
 
 
 # Pictures: named from the front matter, site.yaml and the body, they must be files of assets/.
@@ -211,10 +211,10 @@ def test_pictures_outside_assets_or_linked_out_of_the_project_are_refused_at_the
     scratch.write("content/en/d.md", f"---\ntitle: D\ndate: 2023-09-13\nimage: images/leak.jpg{picture}Text.\n")
     assert_refused(
         scratch, good_site,
-        "content/ar/a.md:6: image 'images/../../site.yaml' is outside assets/",
-        "content/ar/b.md:6: image '/assets/../illustrations.jpg' is outside assets/",
-        "content/en/c.md:8: image 'images/../../illustrations.jpg' is outside assets/",
-        f"content/en/d.md:4: image 'images/leak.jpg': a link to {outside}/photo.jpg, {ONLY_OWN}",
+        "content/ar/a.md:6: error: image 'images/../../site.yaml' is outside assets/",
+        "content/ar/b.md:6: error: image '/assets/../illustrations.jpg' is outside assets/",
+        "content/en/c.md:8: error: image 'images/../../illustrations.jpg' is outside assets/",
+        f"content/en/d.md:4: error: image 'images/leak.jpg': a link to {outside}/photo.jpg, {ONLY_OWN}",
     )
     for name in ("a", "b"):
         (scratch.root / f"content/ar/{name}.md").unlink()
@@ -223,7 +223,7 @@ def test_pictures_outside_assets_or_linked_out_of_the_project_are_refused_at_the
     (scratch.root / "assets/images/leak.jpg").unlink()
     scratch.edit_config("      en: Nasrin Tarek\n", "      en: Nasrin Tarek\n    photo: ../illustrations.jpg\n")
     line = (scratch.root / "site.yaml").read_text(encoding="utf-8").splitlines().index("    photo: ../illustrations.jpg") + 1
-    assert_refused(scratch, good_site, f"site.yaml:{line}: author 'nasrin-tarek': image '../illustrations.jpg' is outside assets/")
+    assert_refused(scratch, good_site, f"site.yaml:{line}: error: author 'nasrin-tarek': image '../illustrations.jpg' is outside assets/")
 
 
 def test_a_link_planted_in_the_picture_cache_is_never_published(scratch: ScratchSite, outside: Path):
@@ -243,10 +243,10 @@ def test_a_link_planted_in_the_picture_cache_is_never_published(scratch: Scratch
 # YAML bounded before it is composed; problems that stay one line whatever they quote.
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("a: 1\nb: &x [*x]\n", "front.md:3: the alias *x is inside the value it repeats, which would never end"),
-    ("a: !!timestamp 2023-99-99\n", "front.md:2: invalid YAML: month must be in 1..12"),
-    ("a: !!float many\n", "front.md:2: invalid YAML: could not convert string to float: 'many'"),
-    ("a:\n" + "".join("  " * depth + "- \n" for depth in range(1, 40)), f"front.md:{2 + MAX_YAML_DEPTH}: nested deeper than {MAX_YAML_DEPTH} levels"),
+    ("a: 1\nb: &x [*x]\n", "front.md:3: error: the alias *x is inside the value it repeats, which would never end"),
+    ("a: !!timestamp 2023-99-99\n", "front.md:2: error: invalid YAML: month must be in 1..12"),
+    ("a: !!float many\n", "front.md:2: error: invalid YAML: could not convert string to float: 'many'"),
+    ("a:\n" + "".join("  " * depth + "- \n" for depth in range(1, 40)), f"front.md:{2 + MAX_YAML_DEPTH}: error: nested deeper than {MAX_YAML_DEPTH} levels"),
 ])
 def test_yaml_that_would_never_end_or_cannot_be_made_is_one_problem(text: str, expected: str):
     problems = Problems()
@@ -270,7 +270,7 @@ def test_the_closest_known_value_is_sought_only_a_few_times_per_file():
 
 def test_a_problem_quoting_control_characters_stays_one_line():
     problem = Problem("content/ar/a\nb.md", 3, "unknown author 'x\x1b[2Jy'")
-    assert str(problem) == "content/ar/a\\nb.md:3: unknown author 'x\\x1b[2Jy'"
+    assert str(problem) == "content/ar/a\\nb.md:3: error: unknown author 'x\\x1b[2Jy'"
 
 
 # Properties: random and hostile input thrown at check and build, in-process.

@@ -310,9 +310,9 @@ def test_unusable_pictures_in_site_yaml_are_errors_at_their_line(scratch: Scratc
     config = scratch.root / "site.yaml"
     card, photo = line_of(config, "card_image: images/card.svg"), line_of(config, "    photo: images/absent.jpg")
     assert result.stderr.splitlines() == [
-        f"site.yaml:{card}: a card image needs 'card_image_alt': a short description per language",
-        f"site.yaml:{card}: the card image must be a JPEG, PNG or WebP picture under assets/ (link previews do not show SVG)",
-        f"site.yaml:{photo}: author 'monitoring-desk': image 'images/absent.jpg' not found under assets/",
+        f"site.yaml:{card}: error: a card image needs 'card_image_alt': a short description per language",
+        f"site.yaml:{card}: error: the card image must be a JPEG, PNG or WebP picture under assets/ (link previews do not show SVG)",
+        f"site.yaml:{photo}: error: author 'monitoring-desk': image 'images/absent.jpg' not found under assets/",
         "3 problem(s) found; nothing was written.",
     ]
     assert not scratch.out.exists()
@@ -339,7 +339,7 @@ def test_a_picture_edited_while_the_site_builds_is_refused_not_cached(tmp_path: 
     with pytest.raises(BuildFailed) as failure:
         encode(tmp_path, picture, picture.variants)
     assert [str(error) for error in failure.value.problems.errors] == [
-        "assets/train.jpg: changed while the site was being built: build it again"
+        "assets/train.jpg: error: changed while the site was being built: build it again"
     ]
     assert not (tmp_path / ".cache").exists()
 
@@ -351,5 +351,5 @@ def test_a_cache_that_cannot_be_written_is_named_as_such_not_blamed_on_the_pictu
     result = scratch.build()
     problem, summary = result.stderr.splitlines()
     assert result.returncode == 1 and summary == "1 problem(s) found; nothing was written."
-    assert problem.startswith(f"assets/images/summit.jpg: cannot keep its derivatives in {scratch.root / '.cache' / 'images'}: ")
+    assert problem.startswith(f"assets/images/summit.jpg: error: cannot keep its derivatives in {scratch.root / '.cache' / 'images'}: ")
     assert not scratch.out.exists()

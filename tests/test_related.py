@@ -86,9 +86,9 @@ def test_unknown_or_self_pins_are_errors(scratch: ScratchSite):
     scratch.article("en", "story", "title: Story\ndate: 2023-09-13\nrelated: [story]")
     assert_fails_with(
         scratch,
-        "content/ar/story.md:6: related article 'storey' not found in 'ar' (known: story, other)",
-        "content/ar/other.md:6: 'related' lists the article itself ('other')",
-        "content/en/story.md:4: 'related' lists the article itself ('story')",
+        "content/ar/story.md:6: error: related article 'storey' not found in 'ar' (known: story, other)",
+        "content/ar/other.md:6: error: 'related' lists the article itself ('other')",
+        "content/en/story.md:4: error: 'related' lists the article itself ('story')",
     )
 
 
@@ -96,7 +96,7 @@ def test_bad_related_settings_name_site_yaml(scratch: ScratchSite):
     scratch.edit_config("text: 3, recency: 0.3}", "text: lots, recency: 0.3}")
     lines = (scratch.root / "site.yaml").read_text(encoding="utf-8").splitlines()
     line = next(number for number, text in enumerate(lines, 1) if "text: lots" in text)
-    assert_fails_with(scratch, f"site.yaml:{line}: related weights: 'text' must be a number of at least 0, not 'lots'")
+    assert_fails_with(scratch, f"site.yaml:{line}: error: related weights: 'text' must be a number of at least 0, not 'lots'")
 
 
 @pytest.mark.parametrize("with_tags", [True, False])

@@ -88,7 +88,7 @@ def test_translations_declare_one_event_and_dense_years_split_by_month(scratch: 
     scratch.article("en", "story", "title: Story\ndate: 2023-09-13\ntimeline:\n  - date: 2023-09-13\n    title: A summit")
     result = scratch.build()
     assert result.returncode == 0, result.stderr
-    assert "warning: content/timelines/line.yaml:12: timeline event has no 'en' title; the 'ar' one is shown instead" in result.stderr
+    assert "content/timelines/line.yaml:12: warning: timeline event has no 'en' title; the 'ar' one is shown instead" in result.stderr
     english = scratch.built().page("/en/timelines/line/")
     assert [h.get_text() for h in english.select(".timeline-year-heading")] == ["1961", "2023"]
     assert english.select(".timeline-month")[0].get_text() == "January 2023"
@@ -113,16 +113,16 @@ def test_arabic_indic_digits_in_timelines(scratch: ScratchSite):
     ("timeline_file", "front_matter", "expected"),
     [
         ("  - {date: 2023-19, title: حدث}", GOOD,
-         "content/timelines/line.yaml:5: bad event date '2023-19' (expected a year, year-month or date: 1961, 2022-12, 2023-09-13)"),
+         "content/timelines/line.yaml:5: error: bad event date '2023-19' (expected a year, year-month or date: 1961, 2022-12, 2023-09-13)"),
         ("  - {date: 2023, title: حدث, articles: [no-such-story]}", GOOD,
-         "content/timelines/line.yaml:5: timeline event links to unknown article 'no-such-story' (known: story)"),
+         "content/timelines/line.yaml:5: error: timeline event links to unknown article 'no-such-story' (known: story)"),
         ("  - {date: 2023, title: {en: Only English}}", GOOD,
-         "content/timelines/line.yaml:5: timeline event has no title in the default language 'ar'"),
-        ("  - {date: 2023}", GOOD, "content/timelines/line.yaml:5: missing required key 'title'"),
+         "content/timelines/line.yaml:5: error: timeline event has no title in the default language 'ar'"),
+        ("  - {date: 2023}", GOOD, "content/timelines/line.yaml:5: error: missing required key 'title'"),
         ("  - {date: 2023, title: حدث}", GOOD + "\ntimeline:\n  - date: 2023-09-13\n    timeline: lines\n    title: قمة",
-         "content/ar/story.md:7: unknown timeline 'lines' (known: line)"),
+         "content/ar/story.md:7: error: unknown timeline 'lines' (known: line)"),
         ("  - {date: 2023, title: حدث}", GOOD + "\ntimeline:\n  - date: yesterday\n    title: قمة",
-         "content/ar/story.md:7: bad event date 'yesterday' (expected a year, year-month or date: 1961, 2022-12, 2023-09-13)"),
+         "content/ar/story.md:7: error: bad event date 'yesterday' (expected a year, year-month or date: 1961, 2022-12, 2023-09-13)"),
     ],
 )
 def test_bad_timeline_input_names_file_and_line(scratch: ScratchSite, timeline_file: str, front_matter: str, expected: str):
@@ -134,7 +134,7 @@ def test_bad_timeline_input_names_file_and_line(scratch: ScratchSite, timeline_f
 def test_english_only_event_needs_a_default_language_title(scratch: ScratchSite):
     scratch.write("content/timelines/line.yaml", TIMELINE.format(events="  - {date: 2023, title: حدث}"))
     scratch.article("en", "solo", "title: Solo\ndate: 2023-09-13\ntimeline:\n  - date: 2023-09-13\n    title: Only in English")
-    assert_fails_with(scratch, "content/en/solo.md:5: timeline event has no title in the default language 'ar'")
+    assert_fails_with(scratch, "content/en/solo.md:5: error: timeline event has no title in the default language 'ar'")
 
 
 def test_events_need_a_timeline_when_there_is_no_default(scratch: ScratchSite):
@@ -144,15 +144,15 @@ def test_events_need_a_timeline_when_there_is_no_default(scratch: ScratchSite):
     scratch.article("ar", "story", GOOD + "\ntimeline:\n  - date: 2023-09-13\n    title: قمة")
     assert_fails_with(
         scratch,
-        "content/ar/story.md:7: timeline event names no timeline, and site.yaml sets no default_timeline",
-        "content/timelines/notes.txt: not a timeline: files under content/timelines/ must be YAML (.yaml)",
+        "content/ar/story.md:7: error: timeline event names no timeline, and site.yaml sets no default_timeline",
+        "content/timelines/notes.txt: error: not a timeline: files under content/timelines/ must be YAML (.yaml)",
     )
 
 
 def test_default_timeline_must_exist(scratch: ScratchSite):
     scratch.edit_config("timeline_preview: 5", "timeline_preview: 5\ndefault_timeline: nowhere")
     scratch.article("ar", "story", GOOD)
-    assert_fails_with(scratch, "site.yaml: default_timeline 'nowhere' has no file content/timelines/nowhere.yaml")
+    assert_fails_with(scratch, "site.yaml: error: default_timeline 'nowhere' has no file content/timelines/nowhere.yaml")
 
 
 def test_check_warns_about_untranslated_event_titles(scratch: ScratchSite):
@@ -160,4 +160,4 @@ def test_check_warns_about_untranslated_event_titles(scratch: ScratchSite):
     scratch.article("ar", "story", GOOD)
     result = run_cli("check", root=scratch.root)
     assert result.returncode == 0
-    assert "warning: content/timelines/line.yaml:5: timeline event has no 'en' title; the 'ar' one is shown instead" in result.stderr
+    assert "content/timelines/line.yaml:5: warning: timeline event has no 'en' title; the 'ar' one is shown instead" in result.stderr
