@@ -117,7 +117,7 @@ def precision_at_k(topics: int = 8, per_topic: int = 40, with_tags: bool = True)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         topic_of = write_topic_site(root, topics, per_topic, with_tags)
-        site, _ = load_site(root)
+        site, _, _ = load_site(root)
     scores = {}
     for lang in ("ar", "en"):
         pages = [p for p in site.pages if isinstance(p, ArticlePage) and p.lang == lang]

@@ -107,7 +107,7 @@ def test_category_and_author_keys_must_be_slugs_a_file_can_be_named(scratch: Scr
                    "n" * 256: "author key is too long for a file name: 256 bytes in UTF-8, at most 255"}
     scratch.edit_config("categories:\n", "categories:\n" + "".join(f"  '{key}':\n    label: س\n" for key in bad_categories))
     scratch.edit_config("authors:\n", "authors:\n" + "".join(f"  '{key}':\n    name: س\n" for key in bad_authors))
-    assert_refused(scratch, *(f"site.yaml:{config_line(scratch, f'  {key!r}:')}: {problem}"
+    assert_refused(scratch, *(f"site.yaml:{config_line(scratch, f'  {key!r}:')}: error: {problem}"
                               for key, problem in (*bad_categories.items(), *bad_authors.items())))
 
 
@@ -141,7 +141,7 @@ def test_base_url_must_be_an_http_address_with_a_host(scratch: ScratchSite):
 
 def test_the_base_url_option_is_checked_too(scratch: ScratchSite):
     scratch.article("ar", "story", GOOD)
-    assert_refused(scratch, "--base-url: 'file:///etc/' is not an http:// or https:// address with a host, such as https://example.org/",
+    assert_refused(scratch, "--base-url: error: 'file:///etc/' is not an http:// or https:// address with a host, such as https://example.org/",
                    options=("--base-url", "file:///etc/"))
 
 
@@ -175,7 +175,7 @@ def test_names_too_long_for_a_file_are_named_at_their_line(scratch: ScratchSite)
         scratch,
         f"content/ar/story.md:6: error: tag '{'ب' * 40}…' is too long for a file name: 256 bytes in UTF-8, at most 255",
         f"content/en/story.md:4: error: slug '{'s' * 40}…' is too long for a file name: its address has a segment of 261 bytes in UTF-8, at most 255",
-        f"content/en/{'s' * 251}.md:1: slug '{'s' * 40}…' is too long for a file name: its address has a segment of 256 bytes in UTF-8, at most 255",
+        f"content/en/{'s' * 251}.md:1: error: slug '{'s' * 40}…' is too long for a file name: its address has a segment of 256 bytes in UTF-8, at most 255",
     )
 
 
@@ -280,7 +280,7 @@ def test_new_cuts_a_long_title_s_slug_at_a_word_and_refuses_a_long_slug(scratch:
     assert created.name == "-".join(["كلمة"] * 28) + ".md"  # 254 bytes: a 29th word would pass 255
     before = files_of(scratch)
     result = run_cli("new", "Story", "--lang", "en", "--slug", "s" * 253, root=scratch.root)
-    assert (result.returncode, result.stderr.splitlines()[0]) == (1, "content: --slug is too long for a file name: 253 bytes in UTF-8, at most 252")
+    assert (result.returncode, result.stderr.splitlines()[0]) == (1, "content: error: --slug is too long for a file name: 253 bytes in UTF-8, at most 252")
     assert files_of(scratch) == before
 
 

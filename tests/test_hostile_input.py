@@ -93,7 +93,7 @@ def test_articles_and_folders_linked_out_of_the_project_are_refused(scratch: Scr
     link(scratch.root / "content", outside / "content")
     assert_refused(
         scratch, good_site,
-        f"content: a link to {outside}/content, {ONLY_OWN}",
+        f"content: error: a link to {outside}/content, {ONLY_OWN}",
         f"content/timelines: error: a link to {outside}/content/timelines, {ONLY_OWN}",
     )
 
@@ -123,7 +123,7 @@ def test_configuration_string_tables_and_templates_linked_out_of_the_project_are
         moved.parent.mkdir(parents=True, exist_ok=True)
         own.rename(moved)
         own.symlink_to(moved)
-        assert_refused(scratch, good_site, f"{relative}: a link to {moved}, {ONLY_OWN}")
+        assert_refused(scratch, good_site, f"{relative}: error: a link to {moved}, {ONLY_OWN}")
         own.unlink()
         moved.rename(own)
 
@@ -189,7 +189,7 @@ def test_configuration_string_tables_and_templates_that_are_pipes_or_too_deep_ar
         kept = own.read_bytes()
         own.unlink()
         os.mkfifo(own)
-        assert_refused(scratch, good_site, f"{relative}: a named pipe (FIFO), {NOT_REGULAR}")
+        assert_refused(scratch, good_site, f"{relative}: error: a named pipe (FIFO), {NOT_REGULAR}")
         own.unlink()
         own.write_bytes(kept)
     scratch.edit_config("per_page: 6", "per_page: " + "{a: " * 50 + "1" + "}" * 50)
@@ -215,6 +215,7 @@ def test_pictures_outside_assets_or_linked_out_of_the_project_are_refused_at_the
         "content/ar/b.md:6: error: image '/assets/../illustrations.jpg' is outside assets/",
         "content/en/c.md:8: error: image 'images/../../illustrations.jpg' is outside assets/",
         f"content/en/d.md:4: error: image 'images/leak.jpg': a link to {outside}/photo.jpg, {ONLY_OWN}",
+        f"assets/images/leak.jpg: error: a link to {outside}/photo.jpg, {ONLY_OWN}",  # refused under assets/ too
     )
     for name in ("a", "b"):
         (scratch.root / f"content/ar/{name}.md").unlink()
