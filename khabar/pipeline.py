@@ -9,6 +9,7 @@ from itertools import chain
 from pathlib import Path
 
 from .assets import Asset, collect_assets
+from .checks import run_checks
 from .config import SiteConfig, load_config
 from .links import Links
 from .load import load_articles
@@ -94,9 +95,10 @@ def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> Buil
 
 
 def check(root: Path) -> Problems:
-    """Validate configuration, every article (drafts included) and the assets, without writing anything."""
+    """Validate configuration, every article (drafts included) and the assets, then the house style, without writing anything."""
     try:
-        _, _, problems = load_site(root, BuildOptions(include_drafts=True))
+        site, _, problems = load_site(root, BuildOptions(include_drafts=True))
     except BuildFailed as failure:
         return failure.problems
+    run_checks(site, problems)
     return problems

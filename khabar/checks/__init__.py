@@ -1,0 +1,24 @@
+"""`check`'s findings beyond what the build refuses: the house style and the slips a desk makes.
+
+The build stops at what would make a broken site; a desk also wants to hear of what makes a poor
+one (a misspelt name, a picture without alt text, "last Tuesday" a reader a year on cannot place).
+Each module here is one family of findings: a function of the loaded site that adds warnings
+(or errors) to `problems`, each at the file, line and column it concerns. `check` runs them all,
+in the order of `CHECKS`, once the site has loaded without errors.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..model import Site
+from ..problems import Problems
+
+Check = Callable[[Site, Problems], None]
+
+CHECKS: tuple[Check, ...] = ()
+
+
+def run_checks(site: Site, problems: Problems) -> None:
+    for check in CHECKS:
+        check(site, problems)
