@@ -37,7 +37,7 @@ from .content import Article
 TERMS_PER_ARTICLE = 16  # the strongest TF-IDF terms of an article that are looked up
 CHAMPIONS_PER_TERM = 64  # the articles kept in the index for each term, tag and timeline
 FULL_LIFT = 2.0  # a tag counts fully once the articles of similar text carry it twice as often as chance
-EDITOR_WORD = 1.0  # what the editor's tagging weighs against them, as one identical text bearing it out
+EDITOR_WORD = 1.0  # the editor's tagging weighs as much as an identical text that bears it out
 
 
 # Below this many articles, a worker process per language costs more than it saves.
@@ -187,11 +187,12 @@ def _borne_out(tags: sparse.csr_matrix, similar: sparse.csr_matrix) -> sparse.cs
     """For each cell of `tags`, from 0 to 1, how far the articles whose texts are like the article's bear the tag out.
 
     The lift of a tag is how much more often those articles carry it than the language's articles
-    at large, each counting by the square of its text similarity (the nearest speak loudest; the
-    many faint candidates of the champion lists would otherwise pull every lift towards 1). The
-    editor's word enters as EDITOR_WORD of identical text carrying the tag FULL_LIFT times as
-    often as chance, so a text with few or faint neighbours leaves its tags believed. The belief
-    rises from 0 at a lift of 1 (no better than chance) to 1 at FULL_LIFT.
+    at large, each counting by the square of its text similarity: a copy of the text is a full
+    witness, a faint likeness hardly one (and the many faint candidates of the champion lists
+    would otherwise pull every lift towards 1). The editor's word counts as EDITOR_WORD witnesses
+    that carry the tag FULL_LIFT times as often as chance, so where the text has no close
+    neighbours (a short or unusual article, a small site) the tags are believed. The belief rises
+    from 0 at a lift of 1 (no better than chance) to 1 at FULL_LIFT.
     """
     carriers = tags.tocsr(copy=True)
     carriers.data[:] = 1.0
