@@ -89,7 +89,7 @@ def _choose(ordered: list[Article], timelines_of: dict[str, frozenset[str]], set
     if settings.count == 0 or len(ordered) < 2:
         return [[] for _ in ordered]
     text = _text_vectors(ordered)
-    similar = text @ _champions(text).T
+    similar = (text @ _champions(text).T).tocsr()
     tags = _keyed_matrix(ordered, lambda a: [tag.slug for tag in a.tags], idf=True)
     tags = _unit_rows(tags).multiply(_borne_out(tags, similar)).tocsr()
     timelines = _keyed_matrix(ordered, lambda a: sorted(timelines_of.get(a.source, ())), idf=False)
@@ -99,9 +99,9 @@ def _choose(ordered: list[Article], timelines_of: dict[str, frozenset[str]], set
         + settings.tags * (tags @ _champions(tags).T)
         + settings.timeline * (timelines @ _champions(timelines).T).minimum(1.0)
     ).tocsr()
-    evidence.setdiag(0.0)
+    # Subtracting the diagonal keeps the cells in order; setdiag() would insert the missing ones and unsort millions.
+    evidence = evidence - sparse.diags(evidence.diagonal(), format="csr")
     evidence.eliminate_zeros()
-    evidence.sort_indices()
 
     category_ids: dict[str, int] = {}
     categories = np.array([category_ids.setdefault(a.category.key, len(category_ids)) if a.category else -1 for a in ordered])
@@ -197,7 +197,8 @@ def _borne_out(tags: sparse.csr_matrix, similar: sparse.csr_matrix) -> sparse.cs
     carriers = tags.tocsr(copy=True)
     carriers.data[:] = 1.0
     carriers.sort_indices()
-    neighbours = sparse.csr_matrix(similar.power(2))
+    # Squared as they stand: scipy's power() would first sort the indices of millions of cells.
+    neighbours = sparse.csr_matrix((similar.data**2, similar.indices, similar.indptr), shape=similar.shape)
     # The article is not its own witness: its similarity to itself is taken back out of both sums.
     itself = neighbours.diagonal()
     rows = np.repeat(np.arange(carriers.shape[0]), np.diff(carriers.indptr))
