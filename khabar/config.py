@@ -76,7 +76,7 @@ class RelatedSettings:
 
     count: int = 4
     timeline: float = 2.0  # both articles report events of one timeline
-    tags: float = 1.5  # shared tags, rarer tags counting more
+    tags: float = 1.5  # shared tags, rarer tags counting more, each as far as the texts bear it out
     category: float = 0.5  # the same category
     text: float = 3.0  # the cosine similarity of their words (TF-IDF)
     recency: float = 0.3  # close in time, fading over `recency_days`

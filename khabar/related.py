@@ -4,6 +4,19 @@ The score of a candidate adds weighted evidence: a shared timeline, shared tags
 (rarer tags count more), the cosine similarity of the two texts' TF-IDF vectors,
 the same category, and closeness in time. Pinned articles come first.
 
+Tags are what editors type in a hurry: tags copied with the front matter of
+another story, or tags every article carries. Counted as they stood, such tags
+outvoted the texts (where a quarter of the articles carried another topic's tags,
+precision@4 fell from 0.93 with the texts alone to 0.81 with tags in Arabic, from
+0.95 to 0.79 in English). So an article's tag counts only as far as the articles
+whose texts are most like its own carry it more often than chance (`_borne_out`):
+a tag every article carries, or one the article's text neighbours do not carry,
+weighs nothing, while a tag the text cannot judge (a short or unusual article, a
+small site) keeps the editor's word. On corpora the two constants were not chosen
+on, tags then never made the lists worse than the texts alone (0.96 against 0.93,
+0.96 against 0.95); the cost is that good tags on very short articles, whose texts
+vouch for little, count for less than before. The README has every figure.
+
 No pair of articles is compared unless they share something: each article's
 strongest text terms, its tags and its timelines are looked up in an inverted
 index that keeps, for each term, only the articles weighing most for it
@@ -25,6 +38,8 @@ from .content import Article
 
 TERMS_PER_ARTICLE = 16  # the strongest TF-IDF terms of an article that are looked up
 CHAMPIONS_PER_TERM = 64  # the articles kept in the index for each term, tag and timeline
+FULL_LIFT = 2.0  # a tag counts fully once the articles of similar text carry it twice as often as chance
+EDITOR_WORD = 1.0  # the editor's tagging weighs as much as an identical text that bears it out
 
 
 # Below this many articles, a worker process per language costs more than it saves.
@@ -76,17 +91,19 @@ def _choose(ordered: list[Article], timelines_of: dict[str, frozenset[str]], set
     if settings.count == 0 or len(ordered) < 2:
         return [[] for _ in ordered]
     text = _text_vectors(ordered)
-    tags = _unit_rows(_keyed_matrix(ordered, lambda a: [tag.slug for tag in a.tags], idf=True))
+    similar = (text @ _champions(text).T).tocsr()
+    tags = _keyed_matrix(ordered, lambda a: [tag.slug for tag in a.tags], idf=True)
+    tags = _unit_rows(tags).multiply(_borne_out(tags, similar)).tocsr()
     timelines = _keyed_matrix(ordered, lambda a: sorted(timelines_of.get(a.source, ())), idf=False)
 
     evidence = (
-        settings.text * (text @ _champions(text).T)
+        settings.text * similar
         + settings.tags * (tags @ _champions(tags).T)
         + settings.timeline * (timelines @ _champions(timelines).T).minimum(1.0)
     ).tocsr()
-    evidence.setdiag(0.0)
+    # Subtracting the diagonal keeps the cells in order; setdiag() would insert the missing ones and unsort millions.
+    evidence = evidence - sparse.diags(evidence.diagonal(), format="csr")
     evidence.eliminate_zeros()
-    evidence.sort_indices()
 
     category_ids: dict[str, int] = {}
     categories = np.array([category_ids.setdefault(a.category.key, len(category_ids)) if a.category else -1 for a in ordered])
@@ -166,3 +183,33 @@ def _champions(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     rank = np.arange(len(order)) - np.searchsorted(columns, columns, side="left")
     kept = order[rank < CHAMPIONS_PER_TERM]
     return sparse.csr_matrix((coordinates.data[kept], (coordinates.row[kept], coordinates.col[kept])), shape=matrix.shape)
+
+
+def _borne_out(tags: sparse.csr_matrix, similar: sparse.csr_matrix) -> sparse.csr_matrix:
+    """For each cell of `tags`, from 0 to 1, how far the articles whose texts are like the article's bear the tag out.
+
+    The lift of a tag is how much more often those articles carry it than the language's articles
+    at large, each counting by the square of its text similarity: a copy of the text is a full
+    witness, a faint likeness hardly one (and the many faint candidates of the champion lists
+    would otherwise pull every lift towards 1). The editor's word counts as EDITOR_WORD witnesses
+    that carry the tag FULL_LIFT times as often as chance, so where the text has no close
+    neighbours (a short or unusual article, a small site) the tags are believed. The belief rises
+    from 0 at a lift of 1 (no better than chance) to 1 at FULL_LIFT.
+    """
+    carriers = tags.tocsr(copy=True)
+    carriers.data[:] = 1.0
+    carriers.sort_indices()
+    # Squared as they stand: scipy's power() would first sort the indices of millions of cells.
+    neighbours = sparse.csr_matrix((similar.data**2, similar.indices, similar.indptr), shape=similar.shape)
+    # The article is not its own witness: its similarity to itself is taken back out of both sums.
+    itself = neighbours.diagonal()
+    rows = np.repeat(np.arange(carriers.shape[0]), np.diff(carriers.indptr))
+    # Adding the carriers (ones) keeps every cell of theirs, in their order, when no neighbour carries the tag.
+    carried_plus_one = (sparse.csr_matrix((neighbours @ carriers).multiply(carriers)) + carriers).tocsr()
+    carried_plus_one.sort_indices()
+    carried = carried_plus_one.data - 1.0 - itself[rows]
+    heard = (np.asarray(neighbours.sum(axis=1)).ravel() - itself)[rows]
+    base_rate = (np.asarray(carriers.sum(axis=0)).ravel() / carriers.shape[0])[carriers.indices]
+    lift = (carried + EDITOR_WORD * FULL_LIFT * base_rate) / ((heard + EDITOR_WORD) * base_rate)
+    belief = np.clip((lift - 1.0) / (FULL_LIFT - 1.0), 0.0, 1.0)
+    return sparse.csr_matrix((belief, carriers.indices, carriers.indptr), shape=carriers.shape)
