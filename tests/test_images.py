@@ -293,7 +293,7 @@ def test_unusable_pictures_are_errors_at_their_line(scratch: ScratchSite):
     result = scratch.build()
     assert result.returncode == 1 and "Traceback" not in result.stderr
     for article, line, message in zip(articles, lines, messages):
-        expected = f"{article.relative_to(scratch.root).as_posix()}:{line_of(article, line)}: {message}"
+        expected = f"{article.relative_to(scratch.root).as_posix()}:{line_of(article, line)}: error: {message}"
         assert expected in result.stderr, f"{expected!r} not in:\n{result.stderr}"
     assert "6 problem(s) found; nothing was written." in result.stderr
     assert not scratch.out.exists()
