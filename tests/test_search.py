@@ -235,7 +235,7 @@ def test_a_missing_pagefind_program_is_one_clear_line(scratch: ScratchSite):
     missing = scratch.root / "no-pagefind-here"
     result = run_cli("build", "--out", str(scratch.out), root=scratch.root, env={**os.environ, "PAGEFIND_BINARY_PATH": str(missing)})
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert f"pagefind: Pagefind could not build the search index: cannot run {missing}: No such file or directory" in result.stderr
+    assert f"pagefind: error: Pagefind could not build the search index: cannot run {missing}: No such file or directory" in result.stderr
     assert not scratch.out.exists()
 
 
@@ -247,7 +247,7 @@ def test_a_pagefind_that_stops_answering_fails_the_build_instead_of_hanging_it(s
     result = run_cli("build", "--out", str(scratch.out), root=scratch.root, env={**os.environ, "PAGEFIND_BINARY_PATH": str(broken)})
     problem, summary = result.stderr.splitlines()  # nothing else: no traceback, no warning from asyncio at exit
     assert result.returncode == 1 and summary == "1 problem(s) found; nothing was written."
-    assert problem.startswith("pagefind: Pagefind could not build the search index: the Pagefind service stopped answering (")
+    assert problem.startswith("pagefind: error: Pagefind could not build the search index: the Pagefind service stopped answering (")
     assert not scratch.out.exists()
 
 
