@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
@@ -12,28 +13,45 @@ import click
 
 from khabar.fields import is_real_offset
 from khabar.pipeline import BuildOptions, build as build_site, check as check_site
-from khabar.problems import BuildFailed, Problem
+from khabar.problems import BuildFailed, Problems
+from khabar.report import FORMATS, limited_to, project_paths, render, summary
 from khabar.scaffold import new_article
 from khabar.write import OutputFailed, UnsafeOutput
 
 ROOT = Path(__file__).resolve().parent
 
 
-def _report(errors: list[Problem], warnings: list[Problem] | tuple[Problem, ...]) -> None:
-    for warning in sorted(warnings):
-        click.echo(str(warning), err=True)
-    for error in sorted(errors):
-        click.echo(str(error), err=True)
-    if errors:
-        click.echo(f"{len(errors)} problem(s) found; nothing was written.", err=True)
+def _report(problems: Problems, root: Path, output_format: str = "text") -> None:
+    """The findings on stderr for people; for machines on stdout, which then holds nothing else."""
+    if output_format == "text":
+        if problems.errors or problems.warnings:
+            click.echo(render(problems, output_format), err=True)
+        return
+    click.echo(render(problems, output_format, _workspace_path(root)))
 
 
-def _run_build(root: Path, out: Path, options: BuildOptions) -> bool:
+def _workspace_path(root: Path) -> str:
+    """The project's folder relative to the GitHub runner's workspace (the current folder elsewhere), which is
+    what the runner's annotations name files from; "" when it is the workspace or outside it."""
+    workspace = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd()).resolve()
+    try:
+        relative = root.relative_to(workspace).as_posix()
+    except ValueError:
+        return ""
+    return "" if relative == "." else relative
+
+
+def _report_failure(problems: Problems, root: Path, output_format: str = "text") -> None:
+    _report(problems, root, output_format)
+    click.echo(f"{len(problems.errors)} problem(s) found; nothing was written.", err=True)
+
+
+def _run_build(root: Path, out: Path, options: BuildOptions, output_format: str = "text") -> bool:
     started = time.perf_counter()
     try:
         report = build_site(root, out, options)
     except BuildFailed as failure:
-        _report(failure.problems.errors, failure.problems.warnings)
+        _report_failure(failure.problems, root, output_format)
         return False
     except (UnsafeOutput, OutputFailed) as error:
         click.echo(f"error: {error}", err=True)
@@ -42,12 +60,14 @@ def _run_build(root: Path, out: Path, options: BuildOptions) -> bool:
         where = f"{error.filename}: " if error.filename else ""
         click.echo(f"error: cannot build the site: {where}{error.strerror or error}", err=True)
         return False
-    _report([], report.warnings)
+    _report(Problems(warnings=list(report.warnings)), root, output_format)
     seconds = time.perf_counter() - started
-    click.echo(f"built {report.pages} pages from {report.articles} articles into {out} in {seconds:.2f} s")
+    to_stderr = output_format == "json"  # stdout holds the JSON document alone
+    click.echo(f"built {report.pages} pages from {report.articles} articles into {out} in {seconds:.2f} s", err=to_stderr)
     pictures = report.pictures_encoded + report.pictures_cached
     if pictures:
-        click.echo(f"pictures: {pictures} derivatives, {report.pictures_encoded} encoded, {report.pictures_cached} from the cache")
+        click.echo(f"pictures: {pictures} derivatives, {report.pictures_encoded} encoded, {report.pictures_cached} from the cache",
+                   err=to_stderr)
     return True
 
 
@@ -77,6 +97,12 @@ class _Moment(click.ParamType):
         return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
+_format_option = click.option(
+    "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+    help="How findings are printed: text (path:line:column: level: message, on stderr), json (one document on stdout) "
+         "or github (workflow commands that annotate a pull request's lines, on stdout).",
+)
+
 _force_option = click.option(
     "--force", is_flag=True,
     help="Replace the output folder even if it is neither empty nor a site khabar built, deleting what it holds.",
@@ -90,22 +116,35 @@ _force_option = click.option(
 @click.option("--now", type=_Moment(), default=None,
               help="The build time (ISO 8601), which decides what the News sitemap lists [default: SOURCE_DATE_EPOCH, else the clock].")
 @_force_option
+@_format_option
 @click.pass_obj
-def build(root: Path, out: Path | None, drafts: bool, base_url: str | None, now: dt.datetime | None, force: bool) -> None:
+def build(root: Path, out: Path | None, drafts: bool, base_url: str | None, now: dt.datetime | None, force: bool,
+          output_format: str) -> None:
     """Build the site into a folder, replacing it only if the build succeeds."""
-    if not _run_build(root, out or root / "_site", BuildOptions(drafts, base_url, now, force=force)):
+    if not _run_build(root, out or root / "_site", BuildOptions(drafts, base_url, now, force=force), output_format):
         sys.exit(1)
 
 
 @cli.command()
+@click.argument("files", nargs=-1)
+@click.option("--strict", is_flag=True, help="Fail (exit status 1) on warnings too, not only on errors.")
+@_format_option
 @click.pass_obj
-def check(root: Path) -> None:
-    """Validate the configuration and every article without writing anything."""
-    problems = check_site(root)
-    _report(problems.errors, problems.warnings)
-    if problems.errors:
+def check(root: Path, files: tuple[str, ...], strict: bool, output_format: str) -> None:
+    """Validate the configuration, every article and the house style without writing anything.
+
+    Given FILES (or folders), it still reads the whole site but reports only their findings, and any error
+    elsewhere, which would stop the build whichever files changed.
+    """
+    try:
+        paths = project_paths(root, files, Path.cwd())
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="FILES") from None
+    problems, others = limited_to(check_site(root), paths) if files else (check_site(root), 0)
+    _report(problems, root, output_format)
+    click.echo(summary(problems, strict, others), err=output_format == "json")
+    if problems.errors or (strict and problems.warnings):
         sys.exit(1)
-    click.echo("no problems found")
 
 
 @cli.command()
@@ -118,7 +157,7 @@ def new(root: Path, title: str, lang: str, slug: str | None) -> None:
     try:
         path = new_article(root, lang, title, slug)
     except BuildFailed as failure:
-        _report(failure.problems.errors, failure.problems.warnings)
+        _report_failure(failure.problems, root)
         sys.exit(1)
     click.echo(f"created {path.relative_to(root)}")
 
