@@ -10,12 +10,13 @@ import time
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from khabar.fields import is_real_offset
-from khabar.pipeline import BuildOptions, build as build_site, check as check_site
+from khabar.pipeline import BuildOptions, build as build_site, build_time, check as check_site
 from khabar.problems import BuildFailed, Problems
 from khabar.report import FORMATS, limited_to, project_paths, render, summary
-from khabar.scaffold import new_article
+from khabar.scaffold import editor_command, new_article, open_in_editor
 from khabar.write import OutputFailed, UnsafeOutput
 
 ROOT = Path(__file__).resolve().parent
@@ -149,17 +150,32 @@ def check(root: Path, files: tuple[str, ...], strict: bool, output_format: str) 
 
 @cli.command()
 @click.argument("title")
-@click.option("--lang", required=True, help="The article's language, e.g. ar or en.")
+@click.option("--lang", default=None, help="The article's language, e.g. ar or en [default: the site's default language].")
 @click.option("--slug", default=None, help="The URL name [default: made from the title].")
+@click.option("--author", default=None, envvar="KHABAR_AUTHOR",
+              help="The author's key in site.yaml [default: KHABAR_AUTHOR, else none].")
+@click.option("--now", type=_Moment(), default=None,
+              help="The article's date (ISO 8601) [default: SOURCE_DATE_EPOCH, else the clock], in the site's time zone.")
+@click.option("--edit", is_flag=True, help="Open the new article in $VISUAL or $EDITOR.")
 @click.pass_obj
-def new(root: Path, title: str, lang: str, slug: str | None) -> None:
-    """Start a new article with today's date."""
+def new(root: Path, title: str, lang: str | None, slug: str | None, author: str | None, now: dt.datetime | None,
+        edit: bool) -> None:
+    """Start a new article, a draft dated now, named after its title."""
+    editor = editor_command()
+    if edit and not editor:
+        click.echo("error: --edit needs an editor: set EDITOR (or VISUAL), e.g. export EDITOR=nano", err=True)
+        sys.exit(1)
+    given = click.get_current_context().get_parameter_source("author") is ParameterSource.COMMANDLINE
+    author_from = "--author" if given else "KHABAR_AUTHOR"
     try:
-        path = new_article(root, lang, title, slug)
+        path = new_article(root, title, lang, slug, build_time(now), author, author_from)
     except BuildFailed as failure:
         _report_failure(failure.problems, root)
         sys.exit(1)
     click.echo(f"created {path.relative_to(root)}")
+    if edit and (failed := open_in_editor(editor, path)):
+        click.echo(f"error: {failed}", err=True)
+        sys.exit(1)
 
 
 @cli.command()
