@@ -42,7 +42,8 @@ def repository(tmp_path: Path) -> tuple[ScratchSite, dict[str, str]]:
     _git(site.root, environment, "init", "-q", "-b", "main")
     _git(site.root, environment, "add", ".")
     _git(site.root, environment, "commit", "-q", "-m", "the site")
-    installed = _pre_commit(site.root, environment, "install")
+    installed = subprocess.run(["python3", "dev.py", "pre-commit", "install"], cwd=site.root, env=environment,
+                               capture_output=True, text=True, encoding="utf-8", timeout=120)  # as the README says
     assert installed.returncode == 0, installed.stdout + installed.stderr
     return site, environment
 
