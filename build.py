@@ -24,11 +24,9 @@ ROOT = Path(__file__).resolve().parent
 
 def _report(problems: Problems, root: Path, output_format: str = "text") -> None:
     """The findings on stderr for people; for machines on stdout, which then holds nothing else."""
-    if output_format == "text":
-        if problems.errors or problems.warnings:
-            click.echo(render(problems, output_format), err=True)
-        return
-    click.echo(render(problems, output_format, _workspace_path(root)))
+    rendered = render(problems, output_format, _workspace_path(root))
+    if rendered or output_format == "json":  # a JSON document even of no findings: []
+        click.echo(rendered, err=output_format == "text")
 
 
 def _workspace_path(root: Path) -> str:
@@ -141,7 +139,9 @@ def check(root: Path, files: tuple[str, ...], strict: bool, output_format: str) 
         paths = project_paths(root, files, Path.cwd())
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="FILES") from None
-    problems, others = limited_to(check_site(root), paths) if files else (check_site(root), 0)
+    problems, others = check_site(root), 0
+    if files:
+        problems, others = limited_to(problems, paths)
     _report(problems, root, output_format)
     click.echo(summary(problems, strict, others), err=output_format == "json")
     if problems.errors or (strict and problems.warnings):

@@ -87,7 +87,8 @@ def test_edit_opens_visual_or_editor_on_the_new_file(scratch: ScratchSite, tmp_p
     assert edited.read_text(encoding="utf-8").endswith("edited.md\n")  # no --edit, no editor
 
 
-def test_a_missing_editor_is_one_line(scratch: ScratchSite):
+def test_a_missing_or_failing_editor_is_one_line(scratch: ScratchSite, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("tools")
     unset = run_cli("new", "Story", "--lang", "en", "--edit", root=scratch.root, env=_environment())
     assert (unset.returncode, unset.stderr) == (1, "error: --edit needs an editor: set EDITOR (or VISUAL), e.g. export EDITOR=nano\n")
     assert not (scratch.root / "content/en/story.md").exists()
@@ -96,6 +97,11 @@ def test_a_missing_editor_is_one_line(scratch: ScratchSite):
     assert absent.stderr == "error: cannot start the editor '/no/such/editor': No such file or directory\n"
     assert (scratch.root / "content/en/story.md").is_file()  # created, as it said, before the editor failed
     assert absent.stdout == "created content/en/story.md\n"
+    failing = tmp_path / "failing-editor"
+    failing.write_text("#!/bin/sh\nexit 3\n")
+    failing.chmod(0o755)
+    stopped = run_cli("new", "Other", "--lang", "en", "--edit", root=scratch.root, env=_environment(VISUAL=str(failing)))
+    assert (stopped.returncode, stopped.stderr) == (1, f"error: the editor '{failing}' stopped with status 3\n")
 
 
 def test_a_title_with_nothing_to_make_a_slug_of_asks_for_one(scratch: ScratchSite):
