@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 import dev
-from conftest import PROJECT, ScratchSite
+from conftest import PROJECT, ScratchSite, run_cli
 
 # What the hook needs of the project besides the site: the command line, its code and dev.py.
 PROJECT_FILES = ("build.py", "dev.py", "requirements.txt", "requirements-dev.txt", ".pre-commit-config.yaml")
@@ -121,3 +121,8 @@ def test_the_pull_request_workflow_checks_strictly_for_github_and_builds():
     assert "python3 dev.py check --strict --format github" in commands
     assert "python3 dev.py build" in commands
     assert commands.index("python3 dev.py check --strict --format github") < commands.index("python3 dev.py build")
+
+
+def test_the_demo_passes_the_pull_request_check():
+    result = run_cli("check", "--strict", "--format", "github")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "no problems found\n", "")
