@@ -4,36 +4,53 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from khabar.fields import is_real_offset
-from khabar.pipeline import BuildOptions, build as build_site, check as check_site
-from khabar.problems import BuildFailed, Problem
-from khabar.scaffold import new_article
+from khabar.pipeline import BuildOptions, build as build_site, build_time, check as check_site
+from khabar.problems import BuildFailed, Problems
+from khabar.report import FORMATS, limited_to, project_paths, render, summary
+from khabar.scaffold import editor_command, new_article, open_in_editor
 from khabar.write import OutputFailed, UnsafeOutput
 
 ROOT = Path(__file__).resolve().parent
 
 
-def _report(errors: list[Problem], warnings: list[Problem] | tuple[Problem, ...]) -> None:
-    for warning in sorted(warnings):
-        click.echo(str(warning), err=True)
-    for error in sorted(errors):
-        click.echo(str(error), err=True)
-    if errors:
-        click.echo(f"{len(errors)} problem(s) found; nothing was written.", err=True)
+def _report(problems: Problems, root: Path, output_format: str = "text") -> None:
+    """The findings on stderr for people; for machines on stdout, which then holds nothing else."""
+    rendered = render(problems, output_format, _workspace_path(root))
+    if rendered or output_format == "json":  # a JSON document even of no findings: []
+        click.echo(rendered, err=output_format == "text")
 
 
-def _run_build(root: Path, out: Path, options: BuildOptions) -> bool:
+def _workspace_path(root: Path) -> str:
+    """The project's folder relative to the GitHub runner's workspace (the current folder elsewhere), which is
+    what the runner's annotations name files from; "" when it is the workspace or outside it."""
+    workspace = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd()).resolve()
+    try:
+        relative = root.relative_to(workspace).as_posix()
+    except ValueError:
+        return ""
+    return "" if relative == "." else relative
+
+
+def _report_failure(problems: Problems, root: Path, output_format: str = "text") -> None:
+    _report(problems, root, output_format)
+    click.echo(f"{len(problems.errors)} problem(s) found; nothing was written.", err=True)
+
+
+def _run_build(root: Path, out: Path, options: BuildOptions, output_format: str = "text") -> bool:
     started = time.perf_counter()
     try:
         report = build_site(root, out, options)
     except BuildFailed as failure:
-        _report(failure.problems.errors, failure.problems.warnings)
+        _report_failure(failure.problems, root, output_format)
         return False
     except (UnsafeOutput, OutputFailed) as error:
         click.echo(f"error: {error}", err=True)
@@ -42,12 +59,14 @@ def _run_build(root: Path, out: Path, options: BuildOptions) -> bool:
         where = f"{error.filename}: " if error.filename else ""
         click.echo(f"error: cannot build the site: {where}{error.strerror or error}", err=True)
         return False
-    _report([], report.warnings)
+    _report(Problems(warnings=list(report.warnings)), root, output_format)
     seconds = time.perf_counter() - started
-    click.echo(f"built {report.pages} pages from {report.articles} articles into {out} in {seconds:.2f} s")
+    to_stderr = output_format == "json"  # stdout holds the JSON document alone
+    click.echo(f"built {report.pages} pages from {report.articles} articles into {out} in {seconds:.2f} s", err=to_stderr)
     pictures = report.pictures_encoded + report.pictures_cached
     if pictures:
-        click.echo(f"pictures: {pictures} derivatives, {report.pictures_encoded} encoded, {report.pictures_cached} from the cache")
+        click.echo(f"pictures: {pictures} derivatives, {report.pictures_encoded} encoded, {report.pictures_cached} from the cache",
+                   err=to_stderr)
     return True
 
 
@@ -77,6 +96,12 @@ class _Moment(click.ParamType):
         return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
+_format_option = click.option(
+    "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+    help="How findings are printed: text (path:line:column: level: message, on stderr), json (one document on stdout) "
+         "or github (workflow commands that annotate a pull request's lines, on stdout).",
+)
+
 _force_option = click.option(
     "--force", is_flag=True,
     help="Replace the output folder even if it is neither empty nor a site khabar built, deleting what it holds.",
@@ -90,37 +115,67 @@ _force_option = click.option(
 @click.option("--now", type=_Moment(), default=None,
               help="The build time (ISO 8601), which decides what the News sitemap lists [default: SOURCE_DATE_EPOCH, else the clock].")
 @_force_option
+@_format_option
 @click.pass_obj
-def build(root: Path, out: Path | None, drafts: bool, base_url: str | None, now: dt.datetime | None, force: bool) -> None:
+def build(root: Path, out: Path | None, drafts: bool, base_url: str | None, now: dt.datetime | None, force: bool,
+          output_format: str) -> None:
     """Build the site into a folder, replacing it only if the build succeeds."""
-    if not _run_build(root, out or root / "_site", BuildOptions(drafts, base_url, now, force=force)):
+    if not _run_build(root, out or root / "_site", BuildOptions(drafts, base_url, now, force=force), output_format):
         sys.exit(1)
 
 
 @cli.command()
+@click.argument("files", nargs=-1)
+@click.option("--strict", is_flag=True, help="Fail (exit status 1) on warnings too, not only on errors.")
+@_format_option
 @click.pass_obj
-def check(root: Path) -> None:
-    """Validate the configuration and every article without writing anything."""
-    problems = check_site(root)
-    _report(problems.errors, problems.warnings)
-    if problems.errors:
+def check(root: Path, files: tuple[str, ...], strict: bool, output_format: str) -> None:
+    """Validate the configuration, every article and the house style without writing anything.
+
+    Given FILES (or folders), it still reads the whole site but reports only their findings, and any error
+    elsewhere, which would stop the build whichever files changed.
+    """
+    try:
+        paths = project_paths(root, files, Path.cwd())
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="FILES") from None
+    problems, others = check_site(root), 0
+    if files:
+        problems, others = limited_to(problems, paths)
+    _report(problems, root, output_format)
+    click.echo(summary(problems, strict, others), err=output_format == "json")
+    if problems.errors or (strict and problems.warnings):
         sys.exit(1)
-    click.echo("no problems found")
 
 
 @cli.command()
 @click.argument("title")
-@click.option("--lang", required=True, help="The article's language, e.g. ar or en.")
+@click.option("--lang", default=None, help="The article's language, e.g. ar or en [default: the site's default language].")
 @click.option("--slug", default=None, help="The URL name [default: made from the title].")
+@click.option("--author", default=None, envvar="KHABAR_AUTHOR",
+              help="The author's key in site.yaml [default: KHABAR_AUTHOR, else none].")
+@click.option("--now", type=_Moment(), default=None,
+              help="The article's date (ISO 8601) [default: SOURCE_DATE_EPOCH, else the clock], in the site's time zone.")
+@click.option("--edit", is_flag=True, help="Open the new article in $VISUAL or $EDITOR.")
 @click.pass_obj
-def new(root: Path, title: str, lang: str, slug: str | None) -> None:
-    """Start a new article with today's date."""
+def new(root: Path, title: str, lang: str | None, slug: str | None, author: str | None, now: dt.datetime | None,
+        edit: bool) -> None:
+    """Start a new article, a draft dated now, named after its title."""
+    editor = editor_command()
+    if edit and not editor:
+        click.echo("error: --edit needs an editor: set EDITOR (or VISUAL), e.g. export EDITOR=nano", err=True)
+        sys.exit(1)
+    given = click.get_current_context().get_parameter_source("author") is ParameterSource.COMMANDLINE
+    author_from = "--author" if given else "KHABAR_AUTHOR"
     try:
-        path = new_article(root, lang, title, slug)
+        path = new_article(root, title, lang, slug, build_time(now), author, author_from)
     except BuildFailed as failure:
-        _report(failure.problems.errors, failure.problems.warnings)
+        _report_failure(failure.problems, root)
         sys.exit(1)
     click.echo(f"created {path.relative_to(root)}")
+    if edit and (failed := open_in_editor(editor, path)):
+        click.echo(f"error: {failed}", err=True)
+        sys.exit(1)
 
 
 @cli.command()

@@ -2,6 +2,7 @@
 """Set-up and everyday commands with nothing but Python.
 
     python3 dev.py test | bench [options]       the test suite, the benchmarks
+    python3 dev.py pre-commit install           the check before every commit (.pre-commit-config.yaml)
     python3 dev.py serve | build | check | new  any command of build.py
 
 On first use (and whenever a requirements file changes) it creates .venv and
@@ -23,7 +24,7 @@ PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 REQUIREMENTS = ROOT / "requirements-dev.txt"
 STAMP = VENV / ".requirements-hash"
 
-OWN_COMMANDS = {"test": ["-m", "pytest"], "bench": ["bench/run.py"]}
+OWN_COMMANDS = {"test": ["-m", "pytest"], "bench": ["bench/run.py"], "pre-commit": ["-m", "pre_commit"]}
 
 
 def requirements_hash() -> str:

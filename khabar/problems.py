@@ -24,10 +24,10 @@ class Problem:
 
     def __str__(self) -> str:
         where = ":".join((self.path, *(str(n) for n in (self.line, self.column) if n))) if self.line else self.path
-        return _one_line(f"{where}: {self.level}: {self.message}")
+        return one_line(f"{where}: {self.level}: {self.message}")
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """The text with its control characters escaped: a file name or value quoted from the input can neither
     break the problem over two lines nor send a terminal its escape sequences."""
     return "".join(character if character.isprintable() else repr(character)[1:-1] for character in text)
