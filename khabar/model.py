@@ -164,7 +164,7 @@ def _refuse_misplaced_aliases(
         if folder := next((folder for folder in generated_folders if path.startswith(folder)), None):
             _refuse_alias(problems, article, alias, f"is in {folder}, where the site's own files are written")
         elif file := next((folder for folder in folders if folder in owners), None):
-            _refuse_alias(problems, article, alias, f"is inside {file}, which is the file of {_described(owners[file])}")
+            _refuse_alias(problems, article, alias, f"is inside {file}, which is already a file: {_described(owners[file])}")
 
 
 def _refuse_alias(problems: Problems, article: Article, alias: Alias, clash: str) -> None:
