@@ -98,6 +98,8 @@ def alias_problem(written: str) -> str | None:
         return "has a backslash: the parts of a path are separated by '/'"
     if found := next((char for char in path if char in _NOT_IN_PATHS), None):
         return f"has a '{found}': a static host serves a file by its path alone, without a query or fragment"
+    if "%" in path:  # a stray one, or one written %25: links keep a '%' as it is, so it would start an escape
+        return "has a '%' of its own, not a percent-escape such as %D9%83"
     if found := next((char for char in path if char in _NOT_IN_FILE_NAMES or not char.isprintable()), None):
         return f"has {found!r}, which a file name may not hold"
     segments = path.strip("/").split("/")

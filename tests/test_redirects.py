@@ -9,9 +9,13 @@ import subprocess
 from urllib.parse import quote, unquote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import Browser
 
 from conftest import PROJECT, SUB_PATH_BASE_URL, BuiltSite, ScratchSite, static_host
+from khabar.links import Links
+from khabar.urls import MAX_SEGMENT_BYTES, alias_problem, alias_url, output_path
 from system import ensure_program, nu_html_checker
 
 # The demo's alias: the address the lead article had while permalinks held the day and a longer Arabic slug.
@@ -122,7 +126,8 @@ LONG = "x" * 256
 
 def test_aliases_that_leave_the_site_or_cannot_be_a_file_are_refused_at_their_line(scratch: ScratchSite):
     written = ["../outside/", "https://old.example.org/story/", "//old.example.org/story/", "/old\\story/", "/ar/../../etc/",
-               "/old/story/?page=2", "/old/<story>/", "/old//story/", "/.khabar-site", f"/{LONG}/", "/%FF/", "/old/story. /"]
+               "/old/story/?page=2", "/old/<story>/", "/old//story/", "/.khabar-site", f"/{LONG}/", "/%FF/", "/old/story. /",
+               "/100%25/"]
     scratch.article("en", "story", STORY + "\naliases:\n" + "".join(f"  - '{alias}'\n" for alias in written))
     scratch.article("en", "other", "title: Another\ndate: 2023-09-13\naliases: [old/story/]")
     inside = "an alias is a path inside the site, such as /ar/2023/09/old-slug/"
@@ -141,6 +146,7 @@ def test_aliases_that_leave_the_site_or_cannot_be_a_file_are_refused_at_their_li
             (16, f"/{LONG[:59]}…", "has a segment of 256 bytes in UTF-8, more than a file name may have (255)"),
             (17, "/%FF/", "has percent-escapes that are not UTF-8 text"),
             (18, "/old/story. /", "has a segment that starts with '.' or ends with '.' or a space, which a file name may not"),
+            (19, "/100%25/", "has a '%' of its own, not a percent-escape such as %D9%83"),
         )
     ] + [f"content/en/other.md:4: error: alias 'old/story/' does not start with '/': {inside}"])
 
@@ -166,6 +172,23 @@ def test_aliases_that_meet_another_file_of_the_site_are_refused_at_their_line(sc
         "content/en/earlier.md:4: error: alias /en/2023/09/story/ is also the address of the article 'A story that moved'"
         " (content/en/story.md)",
     ])
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None, database=None)
+@given(written=st.text(st.sampled_from("/.%\\?#:<> \tabc٠كيم-_~&=") | st.characters(blacklist_categories=("Cs",)), max_size=40)
+               .map(lambda text: "/" + text))
+def test_an_alias_that_is_accepted_is_a_file_inside_the_output_folder_and_one_redirects_line(written: str):
+    """Whatever an editor writes, an alias the build accepts names a file below the output folder, and its line in
+    `_redirects` has its three fields."""
+    if alias_problem(written) is not None:
+        return
+    path = output_path(alias_url(written))
+    segments = path.split("/")
+    assert not path.startswith("/") and "\\" not in path
+    assert all(segment and segment not in (".", "..") and len(segment.encode()) <= MAX_SEGMENT_BYTES for segment in segments)
+    link = Links("https://example.org/microsite/", {}).href(alias_url(written))
+    assert len(f"{link} /microsite/en/story/ 301".split()) == 3 and link.isascii()
+    assert unquote(link) == "/microsite" + alias_url(written)  # it is the address of that file, as a browser asks for it
 
 
 @pytest.mark.parametrize("where", ["root", "sub-path"])
