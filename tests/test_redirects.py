@@ -174,7 +174,7 @@ def test_aliases_that_meet_another_file_of_the_site_are_refused_at_their_line(sc
     ])
 
 
-@settings(max_examples=2000, derandomize=True, deadline=None, database=None)
+@settings(max_examples=600, derandomize=True, deadline=None, database=None)
 @given(written=st.text(st.sampled_from("/.%\\?#:<> \tabc٠كيم-_~&=") | st.characters(blacklist_categories=("Cs",)), max_size=40)
                .map(lambda text: "/" + text))
 def test_an_alias_that_is_accepted_is_a_file_inside_the_output_folder_and_one_redirects_line(written: str):
