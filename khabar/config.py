@@ -25,7 +25,7 @@ ASSETS_DIR = "assets"
 # The site's mark under assets/: the browser tab's icon, the feeds' logo, the publisher's logo in JSON-LD.
 LOGO = "images/favicon.svg"
 # The texts khabar itself puts on pages (templates name the rest): every table must have them.
-ENGINE_STRINGS = ("home", "timelines", "search", "feed_title", "category_feed_subtitle", "author_heading")
+ENGINE_STRINGS = ("home", "timelines", "search", "feed_title", "category_feed_subtitle", "author_heading", "article_moved")
 LAYOUTS_DIR = "layouts"
 STRINGS_DIR = f"{LAYOUTS_DIR}/strings"
 # A language code names folders (content/ar/, layouts/strings/ar.yaml) and URLs (/ar/): a BCP 47 tag, no more.

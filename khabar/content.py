@@ -10,7 +10,7 @@ from .pictures import Image, ImageVariant, Picture
 from .timelines import Event
 
 # Pictures are part of what an article is; they are defined beside their probing so site.yaml can have them too.
-__all__ = ["Article", "Image", "ImageVariant", "Picture", "Tag"]
+__all__ = ["Alias", "Article", "Image", "ImageVariant", "Picture", "Tag"]
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,14 @@ class Tag:
     slug: str
     name: str
     url: str
+
+
+@dataclass(frozen=True)
+class Alias:
+    """An old address of an article, which leads readers on to its current one."""
+
+    url: str  # site-relative, as urls.py makes them: "/ar/2023/09/old-slug/", "/old/path.html"
+    line: int  # where its front matter names it
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class Article:
     terms: tuple[tuple[str, int], ...]  # the most frequent word stems and their counts, for related articles
     body_pictures: tuple[Picture, ...] = ()  # the raster pictures the body shows, to be encoded with the others
     url_line: int = 1  # the line its URL comes from: its slug's, or 1 when its file's name is the slug
+    aliases: tuple[Alias, ...] = ()  # the addresses it had before, each published as a redirect to `url`
 
     @property
     def pictures(self) -> tuple[Picture, ...]:

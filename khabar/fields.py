@@ -312,6 +312,15 @@ class FieldReader:
             return []
         return [str(item).strip() for item in value if str(item).strip()]
 
+    def string_items(self, key: str) -> list[tuple[str, int]]:
+        """string_list's items, each with its line: its own in a block list, the key's in a flow list or for one text."""
+        items = self.string_list(key)
+        written = self.mapping.values.get(key)
+        if not isinstance(written, list):
+            return [(item, self.mapping.line_of(key)) for item in items]
+        lines = [self.mapping.line_of(f"{key}.{index}") for index, item in enumerate(written) if str(item).strip()]
+        return list(zip(items, lines))
+
     def datetime(self, key: str, zone: ZoneInfo, required: bool = False) -> dt.datetime | None:
         value = self._get(key, required)
         if value is None:

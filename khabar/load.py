@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .config import CONTENT_DIR, SiteConfig, locate_image
-from .content import Article, Image, Picture, Tag
+from .content import Alias, Article, Image, Picture, Tag
 from .fields import FieldReader, Suggestions, parse_mapping, suggest
 from .markdown import ImageLocator, render_markdown
 from .pictures import PictureError
@@ -17,13 +17,13 @@ from .problems import Problems
 from .sourcefile import MAX_ARTICLE_BYTES, Refused, files_under, locate, read_source
 from .textnorm import terms
 from .timelines import TIMELINES_FOLDER, read_events
-from .urls import MAX_SEGMENT_BYTES, article_url, author_url, category_url, is_slug, long_segment, slugify, tag_url
+from .urls import MAX_SEGMENT_BYTES, alias_problem, alias_url, article_url, author_url, category_url, is_slug, long_segment, slugify, tag_url
 
 FRONT_MATTER_FENCE = "---"
 FRONT_MATTER_KEYS = [
     "title", "date", "updated", "author", "category", "tags", "slider", "draft", "image", "image_alt",
     "caption", "summary", "slug", "translation_key",
-    "related", "timeline",
+    "related", "timeline", "aliases",
 ]
 # A summary made from the first paragraph stops after this many words.
 SUMMARY_WORDS = 40
@@ -174,6 +174,7 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     events = read_events(fields, config.language_codes, own_language=lang, own_article=translation_key)
     related_pins = fields.string_list("related")
     slider, draft, summary = fields.boolean("slider"), fields.boolean("draft"), fields.string("summary")
+    aliases = _read_aliases(fields)
     rendered = render_markdown(
         body, config.allow_html, _body_image_locator(config, source, body_line, problems), eager_first_picture=image is None,
         template_ids=config.template_ids,
@@ -216,8 +217,21 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
         timeline_events=tuple(events),
         terms=tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:KEPT_TERMS]),
         body_pictures=rendered.pictures,
+        aliases=aliases,
     )
     return _ReadResult(article, problems, *lines)
+
+
+def _read_aliases(fields: FieldReader) -> tuple[Alias, ...]:
+    """The article's old addresses, each a path inside the site; where they may not be published is the model's to say."""
+    aliases = []
+    for written, line in fields.string_items("aliases"):
+        if problem := alias_problem(written):
+            shown = written if len(written) <= 60 else written[:60] + "…"
+            fields.problems.error(fields.mapping.path, line, f"alias '{shown}' {problem}")
+        else:
+            aliases.append(Alias(alias_url(written), line))
+    return tuple(aliases)
 
 
 def _shortened(paragraph: str) -> str:

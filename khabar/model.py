@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from . import urls
 from .config import ASSETS_DIR, CONFIG_FILE, SiteConfig
-from .content import Article, Image
+from .content import Alias, Article, Image
 from .localize import Localizer
 from .pages import (
     X_DEFAULT, Alternate, ArticlePage, Feed, FeedLink, LanguageSwitch, ListingKind, ListingPage, NavLink, Page, Pagination,
@@ -101,15 +101,17 @@ def _refuse_shared_files(config: SiteConfig, pages: list[Page], feeds: list[Feed
     "search" or "timelines" lands on a page of the site's own. So every page's file is compared with every other file
     the build writes, as file names, not URLs, and as a case-insensitive disk (macOS, Windows) would compare them;
     and no page may lie in a folder whose files a later stage names (assets, pictures, the search index).
-    Sitemaps past the first of a language are numbered beside it, at the root, where no page but 404.html is a file."""
+    Sitemaps past the first of a language are numbered beside it, at the root, where no page but 404.html is a file.
+    The articles' aliases come last: each is a file of its own, and it is the alias that must make way."""
     problems = Problems()
-    owners: dict[str, Page | str] = {}  # a folded file name -> the page, or the description of another output
+    owners: dict[str, _Owner] = {}  # a folded file name -> the page, the alias, or the description of another output
     for url, what in (
         *((feed.url, f"the feed '{feed.title}'") for feed in feeds),
         *((url, url.lstrip("/")) for url in (urls.ROBOTS_URL, urls.SITEMAP_INDEX_URL, urls.NEWS_SITEMAP_URL)),
         *((urls.sitemap_url(lang, 1), f"the sitemap of '{lang}'") for lang in config.language_codes),
     ):
         owners[_folded(urls.output_path(url))] = what
+    owners[_folded(urls.REDIRECTS_FILE)] = "the redirects file for hosts (_redirects)"
     generated_folders = (f"{ASSETS_DIR}/", *(urls.search_index_url(lang).lstrip("/") for lang in config.language_codes))
     for page in pages:
         path = urls.output_path(page.url)
@@ -122,8 +124,66 @@ def _refuse_shared_files(config: SiteConfig, pages: list[Page], feeds: list[Feed
             _refuse_address(problems, first, f"is also that of {what}")
         elif folder := next((folder for folder in generated_folders if path.startswith(folder)), None):
             _refuse_address(problems, page, f"is in {folder}, where the site's own files are written")
+    _refuse_misplaced_aliases(problems, owners, [page for page in pages if isinstance(page, ArticlePage)], generated_folders)
     if problems:
         raise BuildFailed(problems)
+
+
+@dataclass(frozen=True)
+class _AliasOf:
+    article: Article
+    alias: Alias
+
+
+_Owner = Page | str | _AliasOf
+
+
+def _refuse_misplaced_aliases(
+    problems: Problems, owners: dict[str, _Owner], articles: list[ArticlePage], generated_folders: tuple[str, ...]
+) -> None:
+    """Each alias is a file of its own: at no other output's file, in no folder the site's own files are written to,
+    and inside no file (a folder cannot share a file's name: /404.html/old/ cannot be published)."""
+    placed = []
+    for page in articles:
+        for alias in page.article.aliases:
+            path = _folded(urls.output_path(alias.url))
+            owner = owners.setdefault(path, _AliasOf(page.article, alias))
+            if isinstance(owner, _AliasOf) and owner.alias is alias:
+                placed.append((page.article, alias, path))
+            elif isinstance(owner, ArticlePage) and owner.article is page.article:
+                _refuse_alias(problems, page.article, alias, "is the article's own address")
+            elif isinstance(owner, _AliasOf) and owner.article is page.article:
+                _refuse_alias(problems, page.article, alias, f"is listed twice (first at line {owner.alias.line})")
+            else:
+                other = _url_of(owner)
+                folded_alike = other is not None and other != alias.url and _folded(other) == _folded(alias.url)
+                _refuse_alias(problems, page.article, alias, f"is also the address of {_described(owner)}"
+                              + (" on a disk that ignores case (macOS, Windows)" if folded_alike else ""))
+    for article, alias, path in placed:
+        folders = ["/".join(path.split("/")[:depth]) for depth in range(1, path.count("/") + 1)]
+        if folder := next((folder for folder in generated_folders if path.startswith(folder)), None):
+            _refuse_alias(problems, article, alias, f"is in {folder}, where the site's own files are written")
+        elif file := next((folder for folder in folders if folder in owners), None):
+            _refuse_alias(problems, article, alias, f"is inside {file}, which is already a file: {_described(owners[file])}")
+
+
+def _refuse_alias(problems: Problems, article: Article, alias: Alias, clash: str) -> None:
+    problems.error(article.source, alias.line, f"alias {alias.url} {clash}")
+
+
+def _described(owner: _Owner) -> str:
+    if isinstance(owner, str):
+        return owner
+    if isinstance(owner, ArticlePage):
+        return f"the article '{owner.title}' ({owner.article.source})"
+    if isinstance(owner, Page):
+        return f"the page '{owner.title}'"
+    return f"an alias of {owner.article.source}:{owner.alias.line}"
+
+
+def _url_of(owner: _Owner) -> str | None:
+    """The address of an output that has one of its own."""
+    return owner.url if isinstance(owner, Page) else owner.alias.url if isinstance(owner, _AliasOf) else None
 
 
 def _refuse_address(problems: Problems, page: Page, clash: str) -> None:

@@ -17,6 +17,7 @@ from .model import Site, build_site
 from .outputs.feeds import feed_outputs
 from .outputs.sitemaps import sitemap_outputs
 from .outputs.images import encode_pictures
+from .outputs.redirects import redirect_outputs
 from .outputs.search import search_outputs
 from .problems import BuildFailed, Problem, Problems
 from .render import render_pages
@@ -73,7 +74,7 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
 
 
 def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> BuildReport:
-    """The whole site into `out`: pages, assets, pictures, feeds, sitemaps and the search index, or nothing."""
+    """The whole site into `out`: pages, assets, pictures, feeds, sitemaps, the search index and the aliases' redirects, or nothing."""
     # First, so that a wrong --out is refused before any work, and a site a killed build took away is back
     # even if this build then fails.
     folder = claim_output(root, out, options.force)
@@ -88,6 +89,7 @@ def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> Buil
             feed_outputs(site, links),
             sitemap_outputs(site, links),
             search_outputs(site, links),
+            redirect_outputs(site, links),
         ):
             write(output)
     articles = sum(len(articles) for articles in site.articles.values())

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import string
 import unicodedata
+from urllib.parse import unquote
 
 _NOT_SLUG = re.compile(r"[^\w\-]+")
 _DASHES = re.compile(r"-{2,}")
@@ -75,6 +76,52 @@ def long_segment(url: str) -> str | None:
     return next((segment for segment in url.split("/") if len(segment.encode()) > MAX_SEGMENT_BYTES), None)
 
 
+# Characters no file may have in its name on one of the systems a site is built on (Windows refuses these), and those
+# that end a path in a request: a static host serves a file by its path alone.
+_NOT_IN_FILE_NAMES = frozenset('<>:"|*')
+_NOT_IN_PATHS = frozenset("?#")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def alias_problem(written: str) -> str | None:
+    """What is wrong with an old address an editor gives for an article, or None: it must be a path inside the site
+    that a static file can be published at. Percent-escapes are read as a browser's address bar shows them."""
+    if written.startswith("//") or _SCHEME.match(written):
+        return "is the address of another site: an alias is a path inside this one, such as /ar/2023/09/old-slug/"
+    if not written.startswith("/"):
+        return "does not start with '/': an alias is a path inside the site, such as /ar/2023/09/old-slug/"
+    try:
+        path = unquote(written, errors="strict")
+    except UnicodeDecodeError:
+        return "has percent-escapes that are not UTF-8 text"
+    if "\\" in path:
+        return "has a backslash: the parts of a path are separated by '/'"
+    if found := next((char for char in path if char in _NOT_IN_PATHS), None):
+        return f"has a '{found}': a static host serves a file by its path alone, without a query or fragment"
+    if "%" in path:  # a stray one, or one written %25: links keep a '%' as it is, so it would start an escape
+        return "has a '%' of its own, not a percent-escape such as %D9%83"
+    if found := next((char for char in path if char in _NOT_IN_FILE_NAMES or not char.isprintable()), None):
+        return f"has {found!r}, which a file name may not hold"
+    segments = path.strip("/").split("/")
+    if any(segment in (".", "..") for segment in segments):
+        return "has a '.' or '..' segment, which would lead out of its folder"
+    if path != "/" and any(not segment for segment in segments):
+        return "has an empty segment ('//')"
+    if any(segment.startswith(".") or segment.endswith((".", " ")) for segment in segments):
+        return "has a segment that starts with '.' or ends with '.' or a space, which a file name may not"
+    if segment := long_segment(path):
+        return f"has a segment of {len(segment.encode())} bytes in UTF-8, more than a file name may have ({MAX_SEGMENT_BYTES})"
+    return None
+
+
+def alias_url(written: str) -> str:
+    """The site-relative URL of an alias alias_problem accepts: decoded, and a folder's with its trailing slash, as a
+    static host serves it ("/ar/old-slug" is the folder /ar/old-slug/; "/old/path.html" a file)."""
+    path = unquote(written)
+    is_file = "." in path.rpartition("/")[2]
+    return path if is_file or path.endswith("/") else path + "/"
+
+
 def article_url(pattern: str, lang: str, slug: str, date: dt.datetime) -> str:
     return pattern.format(lang=lang, slug=slug, yyyy=f"{date.year:04d}", mm=f"{date.month:02d}", dd=f"{date.day:02d}")
 
@@ -131,6 +178,9 @@ NOT_FOUND_URL = "/404.html"
 ROBOTS_URL = "/robots.txt"
 SITEMAP_INDEX_URL = "/sitemap.xml"
 NEWS_SITEMAP_URL = "/sitemap-news.xml"
+# The redirects of the articles' aliases, for hosts that read them (Netlify, Cloudflare Pages): a file with no
+# extension, at the output's root, so a path rather than an address.
+REDIRECTS_FILE = "_redirects"
 
 
 def output_path(url: str) -> str:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
@@ -67,6 +68,13 @@ class BuiltSite:
 
     def html_files(self) -> list[Path]:
         return sorted(self.out.rglob("*.html"))
+
+    def page_files(self) -> list[Path]:
+        """Every HTML page but the redirects at moved articles' old addresses, which `_redirects` lists (a site at the root)."""
+        listed = self.out / "_redirects"
+        old = {unquote(line.split()[0]).strip("/") for line in listed.read_text(encoding="utf-8").splitlines()} if listed.is_file() else set()
+        redirects = {self.out / (path if path.endswith(".html") else f"{path}/index.html") for path in old}
+        return [path for path in self.html_files() if path not in redirects]
 
 
 @pytest.fixture(scope="session")

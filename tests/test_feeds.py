@@ -108,7 +108,7 @@ def test_category_author_and_timeline_feeds_follow_their_pages(demo: BuiltSite):
 
 
 def test_every_page_announces_its_languages_feed_and_its_own(demo: BuiltSite):
-    for path in demo.html_files():
+    for path in demo.page_files():
         relative = path.relative_to(demo.out).as_posix()
         page = demo.page("/" + relative)
         lang = page.html["lang"]
@@ -173,4 +173,4 @@ def test_two_builds_write_the_same_feeds_and_sitemaps(tmp_path: Path):
     written = {path for path in digests[0] if not path.endswith(".html") and not path.startswith("pagefind/")}
     assert digests[0] == digests[1]
     assert written == {url.lstrip("/") for url in DEMO_FEEDS} | {
-        ".nojekyll", ".khabar-site", "robots.txt", "sitemap.xml", "sitemap-ar.xml", "sitemap-en.xml", "sitemap-news.xml"}
+        ".nojekyll", ".khabar-site", "_redirects", "robots.txt", "sitemap.xml", "sitemap-ar.xml", "sitemap-en.xml", "sitemap-news.xml"}

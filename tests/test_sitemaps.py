@@ -63,7 +63,7 @@ def test_index_lists_one_valid_sitemap_per_language(demo: BuiltSite):
 
 def test_every_public_page_is_listed_once_with_an_honest_lastmod(demo: BuiltSite):
     listed = entries(demo)
-    pages = {"/" + path.relative_to(demo.out).as_posix().removesuffix("index.html") for path in demo.html_files()}
+    pages = {"/" + path.relative_to(demo.out).as_posix().removesuffix("index.html") for path in demo.page_files()}
     # The root only leads on (it is the homes' x-default below); no search result is a search page.
     assert set(listed) == pages - {"/", "/404.html", "/ar/search/", "/en/search/"}
     for url, entry in listed.items():
