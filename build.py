@@ -102,7 +102,7 @@ def build(root: Path, out: Path | None, drafts: bool, base_url: str | None, now:
 def check(root: Path) -> None:
     """Validate the configuration and every article without writing anything."""
     problems = check_site(root)
-    _report(problems.errors, problems.warnings)
+    _report(problems.errors, [*problems.warnings, *problems.notes])
     if problems.errors:
         sys.exit(1)
     click.echo("no problems found")

@@ -1,0 +1,117 @@
+"""Slips within one article: a body picture without alt text, a summary too long for a meta description,
+a heading that skips a level, an empty or repeated tag.
+
+Each is a warning: the page builds and reads, but worse than it should for someone (a reader who
+cannot see the picture, a search result cut off mid-sentence, a screen reader's outline with a
+gap, a tag listed twice). What the build refuses outright (a front matter image without
+`image_alt`, a tag with nothing to make a URL from) is an error of the build, not repeated here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from ..model import Site
+from ..problems import Problems
+from ..textnorm import normalize_arabic
+from ..urls import slugify
+from .source import ArticleSource, article_sources
+
+# Search engines show about 155–160 characters of a description before cutting it (README "Limits"):
+# an editor's summary longer than this is cut mid-sentence under the article's link.
+MAX_SUMMARY_CHARACTERS = 160
+# Alt text that is only a picture's file name ("IMG_2041.jpg") tells a listener nothing.
+_FILE_NAME = re.compile(r"^\S+\.(?:jpe?g|png|webp|gif|avif|svg)$", re.IGNORECASE)
+
+
+def check_articles(site: Site, problems: Problems) -> None:
+    for source in article_sources(site):
+        _pictures_without_alt(source, problems)
+        _long_summary(source, problems)
+        _skipped_headings(source, problems)
+        _empty_or_repeated_tags(source, problems)
+
+
+def _pictures_without_alt(source: ArticleSource, problems: Problems) -> None:
+    """`![](x.jpg)` shows readers who cannot see it nothing; `![IMG_2041.jpg](x.jpg)` only its file name."""
+    path = source.article.source
+    for token in source.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        line = source.file_line(token)
+        cursor = 0
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line, cursor = line + 1, 0
+            elif child.type == "image":
+                column = source.column(line, "![", cursor)
+                cursor = column + 1 if column else cursor
+                alt = "".join(grandchild.content for grandchild in child.children or ()).strip()
+                src = str(child.attrGet("src") or "")
+                if not alt:
+                    problems.warn(path, line, f"the picture {src} has no alt text: describe it in the brackets, ![what it shows]({src})", column)
+                elif _FILE_NAME.match(alt) or alt == PurePosixPath(src).name:
+                    problems.warn(path, line, f"the alt text of {src} is a file name ({alt}): describe what the picture shows", column)
+
+
+def _long_summary(source: ArticleSource, problems: Problems) -> None:
+    """Only the editor's own summary: one cut from the first paragraph was never meant as a description."""
+    summary = source.front_matter.values.get("summary")
+    if not isinstance(summary, str) or len(summary.strip()) <= MAX_SUMMARY_CHARACTERS:
+        return
+    line = source.front_matter.line_of("summary")
+    problems.warn(
+        source.article.source, line,
+        f"the summary has {len(summary.strip())} characters: search results and link previews cut it after about"
+        f" {MAX_SUMMARY_CHARACTERS}, so say it in fewer",
+        source.column(line, summary.strip()[:20]),
+    )
+
+
+def _skipped_headings(source: ArticleSource, problems: Problems) -> None:
+    """The title is the page's one level-1 heading; each body heading goes at most one level deeper than the last."""
+    previous = 1
+    for token in source.tokens:
+        if token.type != "heading_open":
+            continue
+        level, line = int(token.tag[1]), source.file_line(token)
+        column = source.column(line, token.markup) if token.markup.startswith("#") else 1
+        if level == 1:
+            problems.warn(source.article.source, line, "a level-1 heading (#) in the body: the title is the page's only one; use ##", column)
+        elif level > previous + 1:
+            expected = "##" if previous == 1 else "#" * previous + " or " + "#" * (previous + 1)
+            after = "the title" if previous == 1 else f"a level-{previous} heading"
+            problems.warn(
+                source.article.source, line,
+                f"a level-{level} heading ({'#' * level}) after {after} skips a level: use {expected}", column,
+            )
+        previous = level
+
+
+def _empty_or_repeated_tags(source: ArticleSource, problems: Problems) -> None:
+    """An empty tag is dropped without a word; two spellings of one tag ("بوتين", "بُوتين") make it one tag or two pages."""
+    tags = source.front_matter.values.get("tags")
+    if not isinstance(tags, list):
+        return
+    path = source.article.source
+    seen: dict[str, str] = {}
+    for index, tag in enumerate(tags):
+        line = source.front_matter.line_of(f"tags.{index}")
+        if isinstance(tag, str) and not tag.strip():
+            problems.warn(path, line, "an empty tag: remove it, or write the tag", source.column(line, '""') or source.column(line, "''"))
+            continue
+        if not isinstance(tag, (str, int, float)) or isinstance(tag, bool):
+            continue  # the build has reported it
+        name = str(tag).strip()
+        key = tag_key(name)
+        if key in seen:
+            same = "the tag" if seen[key] == name else f"the tag {seen[key]!r}, spelled another way"
+            problems.warn(path, line, f"the tag {name!r} repeats {same}: list it once", source.column(line, name))
+        else:
+            seen[key] = name
+
+
+def tag_key(name: str) -> str:
+    """What two spellings of one tag share: its slug with Arabic letter forms and case made one."""
+    return normalize_arabic(slugify(name)).casefold()

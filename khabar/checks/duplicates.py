@@ -1,0 +1,65 @@
+"""Slips across articles: two articles of one language with the same title, and one tag spelled two ways.
+
+Titles are compared as Arabic is read: tashkeel, hamza and alef forms, ة/ه, case and punctuation do
+not make two titles different, so "بوتين يلتقي كيم" and "بُوتين يلتقي كيم." are one title. Readers
+cannot tell two such articles apart in a listing or a search result. A tag written "أوكرانيا" in one
+article and "اوكرانيا" in another makes two tag pages, each with half the stories; "بوتين" and
+"بُوتين" share a page whose name is whichever came first. Both are warnings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from ..model import Site
+from ..problems import Problems
+from ..textnorm import plain_words
+from ..urls import slugify
+from .articles import tag_key
+from .source import ArticleSource, article_sources
+
+def check_duplicates(site: Site, problems: Problems) -> None:
+    sources = list(article_sources(site))
+    _same_titles(sources, problems)
+    _tag_spellings(sources, problems)
+
+
+def _same_titles(sources: list[ArticleSource], problems: Problems) -> None:
+    by_title: dict[tuple[str, str], list[ArticleSource]] = defaultdict(list)
+    for source in sources:
+        by_title[(source.article.lang, plain_words(source.article.title))].append(source)
+    for same in by_title.values():
+        for source in same if len(same) > 1 else ():
+            others = ", ".join(other.article.source for other in same if other is not source)
+            line = source.front_matter.line_of("title")
+            problems.warn(source.article.source, line,
+                          f"the same title as {others}: readers cannot tell the articles apart in a listing or a search",
+                          source.column(line, source.article.title[:20]))
+
+
+def _tag_spellings(sources: list[ArticleSource], problems: Problems) -> None:
+    """Each spelling of a tag but the most used one, at every article that uses it."""
+    uses: dict[tuple[str, str], list[tuple[ArticleSource, int, str]]] = defaultdict(list)
+    for source in sources:
+        tags = source.front_matter.values.get("tags")
+        if not isinstance(tags, list):
+            continue
+        own: set[str] = set()  # a tag twice in one article is the article's own slip (articles.py), counted once here
+        for index, tag in enumerate(tags):
+            if isinstance(tag, (str, int, float)) and not isinstance(tag, bool) and (name := str(tag).strip()):
+                if (key := tag_key(name)) not in own:
+                    own.add(key)
+                    uses[(source.article.lang, key)].append((source, index, name))
+    for spelled in uses.values():
+        counts = Counter(name for _, _, name in spelled)
+        if len(counts) < 2:
+            continue
+        usual, usual_count = counts.most_common(1)[0]  # ties go to the spelling met first, in the order of the files
+        for source, index, name in spelled:
+            if name == usual:
+                continue
+            line = source.front_matter.line_of(f"tags.{index}")
+            pages = "one tag page shows whichever comes first" if slugify(name) == slugify(usual) else "each spelling has a tag page of its own"
+            articles = f"{usual_count} article{'s' if usual_count > 1 else ''}"
+            problems.warn(source.article.source, line, f"the tag {name!r} is spelled {usual!r} in {articles}: {pages}; write it one way",
+                          source.column(line, name))
