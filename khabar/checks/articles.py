@@ -91,15 +91,11 @@ def _skipped_headings(source: ArticleSource, problems: Problems) -> None:
 
 def _empty_or_repeated_tags(source: ArticleSource, problems: Problems) -> None:
     """An empty tag is dropped without a word; two spellings of one tag ("بوتين", "بُوتين") make it one tag or two pages."""
-    tags = source.front_matter.values.get("tags")
-    if not isinstance(tags, list):
-        return
     path = source.article.source
     seen: dict[str, str] = {}
-    for index, tag in enumerate(tags):
-        line = source.front_matter.line_of(f"tags.{index}")
+    for _, tag, line, column in source.list_items("tags"):
         if isinstance(tag, str) and not tag.strip():
-            problems.warn(path, line, "an empty tag: remove it, or write the tag", source.column(line, '""') or source.column(line, "''"))
+            problems.warn(path, line, "an empty tag: remove it, or write the tag", column)
             continue
         if not isinstance(tag, (str, int, float)) or isinstance(tag, bool):
             continue  # the build has reported it
@@ -107,7 +103,7 @@ def _empty_or_repeated_tags(source: ArticleSource, problems: Problems) -> None:
         key = tag_key(name)
         if key in seen:
             same = "the tag" if seen[key] == name else f"the tag {seen[key]!r}, spelled another way"
-            problems.warn(path, line, f"the tag {name!r} repeats {same}: list it once", source.column(line, name))
+            problems.warn(path, line, f"the tag {name!r} repeats {same}: list it once", column)
         else:
             seen[key] = name
 

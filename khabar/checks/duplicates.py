@@ -39,27 +39,23 @@ def _same_titles(sources: list[ArticleSource], problems: Problems) -> None:
 
 def _tag_spellings(sources: list[ArticleSource], problems: Problems) -> None:
     """Each spelling of a tag but the most used one, at every article that uses it."""
-    uses: dict[tuple[str, str], list[tuple[ArticleSource, int, str]]] = defaultdict(list)
+    uses: dict[tuple[str, str], list[tuple[ArticleSource, int, int, str]]] = defaultdict(list)
     for source in sources:
-        tags = source.front_matter.values.get("tags")
-        if not isinstance(tags, list):
-            continue
         own: set[str] = set()  # a tag twice in one article is the article's own slip (articles.py), counted once here
-        for index, tag in enumerate(tags):
+        for _, tag, line, column in source.list_items("tags"):
             if isinstance(tag, (str, int, float)) and not isinstance(tag, bool) and (name := str(tag).strip()):
                 if (key := tag_key(name)) not in own:
                     own.add(key)
-                    uses[(source.article.lang, key)].append((source, index, name))
+                    uses[(source.article.lang, key)].append((source, line, column, name))
     for spelled in uses.values():
-        counts = Counter(name for _, _, name in spelled)
+        counts = Counter(name for *_, name in spelled)
         if len(counts) < 2:
             continue
         usual, usual_count = counts.most_common(1)[0]  # ties go to the spelling met first, in the order of the files
-        for source, index, name in spelled:
+        for source, line, column, name in spelled:
             if name == usual:
                 continue
-            line = source.front_matter.line_of(f"tags.{index}")
             pages = "one tag page shows whichever comes first" if slugify(name) == slugify(usual) else "each spelling has a tag page of its own"
             articles = f"{usual_count} article{'s' if usual_count > 1 else ''}"
             problems.warn(source.article.source, line, f"the tag {name!r} is spelled {usual!r} in {articles}: {pages}; write it one way",
-                          source.column(line, name))
+                          column)

@@ -68,6 +68,21 @@ class ArticleSource:
                 return line, column
         return first, 0
 
+    def list_items(self, key: str) -> Iterator[tuple[int, object, int, int]]:
+        """(index, value, line, column) of each item of a front matter list, flow (`[a, b]`) or block (`- a`)."""
+        items = self.front_matter.values.get(key)
+        cursors: dict[int, int] = {}  # per line, where the last item found on it ends
+        for index, item in enumerate(items if isinstance(items, list) else ()):
+            line = self.front_matter.line_of(f"{key}.{index}")
+            text = str(item).strip() if isinstance(item, (str, int, float)) and not isinstance(item, bool) else ""
+            start = cursors.get(line, len(key) + 1 if line == self.front_matter.line_of(key) else 0)
+            column = self.column(line, text, start) if text else 0
+            if not text and item == "":  # an empty string: its quotes
+                column = self.column(line, '""', start) or self.column(line, "''", start)
+            if column:
+                cursors[line] = column - 1 + max(len(text), 2)
+            yield index, item, line, column
+
     def text_pieces(self) -> Iterator[TextPiece]:
         """Every run of text a reader sees in the body, at its line and column: code, autolinked URLs and HTML left out."""
         for token in self.tokens:

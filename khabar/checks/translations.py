@@ -1,4 +1,4 @@
-"""Articles without a translation, on a site of more than one language.
+"""Articles without a translation into each of the site's other languages.
 
 A story told in Arabic alone is absent from the English site: no listing, feed or search there shows it.
 Desks often publish in one language first and translate later, or never, on purpose; so this is a
@@ -17,8 +17,6 @@ from .source import read_article_source
 
 def check_translations(site: Site, problems: Problems) -> None:
     languages = {language.code: language for language in site.config.languages}
-    if len(languages) < 2:
-        return
     translated: dict[str, set[str]] = defaultdict(set)
     for lang, articles in site.articles.items():
         for article in articles:
