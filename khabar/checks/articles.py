@@ -18,7 +18,7 @@ from ..textnorm import normalize_arabic
 from ..urls import slugify
 from .source import ArticleSource, article_sources
 
-# Search engines show about 155–160 characters of a description before cutting it (README "Limits"):
+# Search engines show about 155–160 characters of a description before cutting it (README "What `check` finds"):
 # an editor's summary longer than this is cut mid-sentence under the article's link.
 MAX_SUMMARY_CHARACTERS = 160
 # Alt text that is only a picture's file name ("IMG_2041.jpg") tells a listener nothing.
