@@ -32,10 +32,14 @@ CHROME_LINES = (
 )
 
 _CHROME = frozenset(map(plain_words, CHROME_LINES))
+_LONGEST = max(map(len, CHROME_LINES)) + 20  # room for the Markdown and punctuation around a chrome line
 
 
 def check_pasted_chrome(site: Site, problems: Problems) -> None:
     for source in article_sources(site):
+        # Read line by line first; the body is parsed only to tell a chrome line from one in code.
+        if not any(len(line) <= _LONGEST and plain_words(line) in _CHROME for line in source.body.split("\n")):
+            continue
         for token in source.tokens:
             if token.type != "inline" or not token.map:
                 continue  # code blocks and raw HTML are the editor's on purpose

@@ -46,6 +46,11 @@ class ArticleSource:
         """The body's block tokens, their maps counting lines from the body's start; parsed only for checks that read the body."""
         return tuple(parse_markdown(self.body, self.allow_html))
 
+    @property
+    def text(self) -> str:
+        """The whole file."""
+        return "\n".join(self.lines)
+
     def line(self, number: int) -> str:
         return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
 
