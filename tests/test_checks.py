@@ -33,6 +33,19 @@ def test_a_body_picture_without_alt_text_or_with_a_file_name_for_one(scratch: Sc
     ]
 
 
+def test_a_raw_html_picture_without_alt_text_where_the_site_allows_html(scratch: ScratchSite):
+    scratch.article("en", "html", f"title: HTML\n{DATE}", (
+        'Inline <img src="https://example.org/a.png"> and <img alt="A map" src="https://example.org/b.png">.\n\n'
+        '<figure>\n  <img src="https://example.org/c.png" alt="">\n</figure>'
+    ))
+    assert findings(scratch) == []  # without allow_html, the tags are shown as text: no picture
+    scratch.edit_config("allow_html: false", "allow_html: true")
+    assert findings(scratch) == [
+        'content/en/html.md:6:8: warning: the picture <img src="https://example.org/a.png"> has no alt text: add alt="what it shows"',
+        'content/en/html.md:9:3: warning: the picture <img src="https://example.org/c.png"> has no alt text: add alt="what it shows"',
+    ]
+
+
 def test_a_summary_longer_than_a_meta_description(scratch: ScratchSite):
     long, short = "ا" * 161, "ا" * 160
     scratch.article("ar", "long", f"title: طويل\n{DATE}\nsummary: {long}")

@@ -10,7 +10,9 @@ gap, a tag listed twice). What the build refuses outright (a front matter image 
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import PurePosixPath
+from typing import Iterator
 
 from ..model import Site
 from ..problems import Problems
@@ -34,7 +36,7 @@ def check_articles(site: Site, problems: Problems) -> None:
         _long_summary(source, problems)
         _empty_or_repeated_tags(source, problems)
         # The body is parsed only when it may hold what is looked for: most hold no picture and no heading.
-        if "![" in source.body:
+        if "![" in source.body or "<img" in source.body.lower():
             _pictures_without_alt(source, problems)
         if _MAYBE_HEADING.search(source.body):
             _skipped_headings(source, problems)
@@ -42,8 +44,21 @@ def check_articles(site: Site, problems: Problems) -> None:
 
 def _pictures_without_alt(source: ArticleSource, problems: Problems) -> None:
     """`![](x.jpg)` shows readers who cannot see it nothing; `![IMG_2041.jpg](x.jpg)` only its file name."""
-    path = source.article.source
+    for line, column, src, alt, in_html in _body_pictures(source):
+        where = f'<img src="{src}">' if in_html else src
+        if not alt:
+            fix = 'add alt="what it shows"' if in_html else f"describe it in the brackets, ![what it shows]({src})"
+            problems.warn(source.article.source, line, f"the picture {where} has no alt text: {fix}", column)
+        elif _FILE_NAME.match(alt) or alt == PurePosixPath(src).name:
+            problems.warn(source.article.source, line, f"the alt text of {where} is a file name ({alt}): describe what the picture shows", column)
+
+
+def _body_pictures(source: ArticleSource) -> Iterator[tuple[int, int, str, str, bool]]:
+    """(line, column, src, alt, whether in raw HTML) of each picture of the body: Markdown's, and raw HTML's `<img>`
+    where the site allows HTML (elsewhere it is shown as text)."""
     for token in source.tokens:
+        if token.type == "html_block":
+            yield from _html_pictures(source, token.content, source.file_line(token), 0)
         if token.type != "inline" or not token.children:
             continue
         line = source.file_line(token)
@@ -51,15 +66,35 @@ def _pictures_without_alt(source: ArticleSource, problems: Problems) -> None:
         for child in token.children:
             if child.type in ("softbreak", "hardbreak"):
                 line, cursor = line + 1, 0
+            elif child.type == "html_inline":
+                column = source.column(line, child.content, cursor)
+                cursor = column - 1 + len(child.content) if column else cursor
+                yield from _html_pictures(source, child.content, line, column - 1 if column else -1)
             elif child.type == "image":
                 column = source.column(line, "![", cursor)
                 cursor = column + 1 if column else cursor
                 alt = "".join(grandchild.content for grandchild in child.children or ()).strip()
-                src = str(child.attrGet("src") or "")
-                if not alt:
-                    problems.warn(path, line, f"the picture {src} has no alt text: describe it in the brackets, ![what it shows]({src})", column)
-                elif _FILE_NAME.match(alt) or alt == PurePosixPath(src).name:
-                    problems.warn(path, line, f"the alt text of {src} is a file name ({alt}): describe what the picture shows", column)
+                yield line, column, str(child.attrGet("src") or ""), alt, False
+
+
+def _html_pictures(source: ArticleSource, html: str, first_line: int, first_column: int) -> Iterator[tuple[int, int, str, str, bool]]:
+    """The `<img>` of a piece of raw HTML that starts at a line and (0-based) column of the file; -1: not known."""
+    images = _ImageTags()
+    images.feed(html)
+    images.close()
+    for line, offset, attributes in images.found:
+        column = (first_column if line == 1 else 0) + offset + 1 if first_column >= 0 else 0
+        yield first_line + line - 1, column, attributes.get("src") or "", (attributes.get("alt") or "").strip(), True
+
+
+class _ImageTags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[int, int, dict[str, str | None]]] = []  # 1-based line and 0-based column in the HTML
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.found.append((*self.getpos(), dict(attrs)))
 
 
 def _long_summary(source: ArticleSource, problems: Problems) -> None:
