@@ -54,6 +54,13 @@ def test_months_resolve_by_the_documented_rules(text: str, meant: dt.date):
     assert [(date, exact) for _, date, exact in resolved(text)] == [(meant, False)]
 
 
+def test_a_bare_weekday_gives_the_day_it_would_be_were_it_still_to_come():
+    assert resolve(find_relative_dates("يلتقي الخميس")[0], SUNDAY).if_to_come == dt.date(2023, 9, 21)
+    assert resolve(find_relative_dates("met on Saturday")[0], SUNDAY).if_to_come == dt.date(2023, 9, 23)
+    assert resolve(find_relative_dates("met on Sunday")[0], SUNDAY).if_to_come is None  # the article's own day
+    assert resolve(find_relative_dates("last Saturday")[0], SUNDAY).if_to_come is None  # its tense is said
+
+
 def test_a_month_with_a_day_resolves_to_that_day():
     assert resolved("في 12 ديسمبر الماضي") == [("في 12 ديسمبر الماضي", dt.date(2022, 12, 12), True)]
     assert resolved("on December 12") == [("December 12", dt.date(2023, 12, 12), True)]
@@ -110,7 +117,8 @@ def test_check_notes_each_phrase_at_its_line_and_column_in_the_articles_language
         "content/ar/visit.md:9:1: note: \"وفي ديسمبر الماضي\" means ديسمبر 2022 (the last December before the article's month,"
         " الأحد، 17 سبتمبر 2023): write the date out, so that readers later can tell when it was",
         "content/en/visit.md:5:26: note: \"Wednesday\" means Wednesday, September 13, 2023 (the latest Wednesday on or before"
-        " the article's day, Sunday, September 17, 2023): write the date out, so that readers later can tell when it was",
+        " the article's day, Sunday, September 17, 2023; if still to come, Wednesday, September 20, 2023): write the date out,"
+        " so that readers later can tell when it was",
         "content/en/visit.md:8:17: note: \"last Tuesday\" means Tuesday, September 12, 2023 (the last Tuesday before the"
         " article's day, Sunday, September 17, 2023): write the date out, so that readers later can tell when it was",
     ]

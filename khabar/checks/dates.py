@@ -9,7 +9,8 @@ How a phrase is read (README "Relative dates"), against the article's day as its
   2023 → Tuesday 12 September). Some desks mean "Tuesday of last week"; newsrooms mostly mean this.
 - "الثلاثاء المقبل", "next Tuesday": the first Tuesday strictly after it.
 - "الثلاثاء", "يوم الثلاثاء", "on Tuesday": the latest Tuesday on or before it (the day itself if it is a
-  Tuesday), for news reports what has happened.
+  Tuesday), for news reports what has happened; the note also gives the next Tuesday, in case it is
+  still to come ("يلتقي الخميس", "meets on Thursday").
 - "ديسمبر الماضي", "last December": the last December before the article's month; "ديسمبر المقبل",
   "next December": the first after it; "في ديسمبر", "in December", "12 ديسمبر": December of the
   article's year (the wire services' rule: a month without a year is this year's).
@@ -116,6 +117,9 @@ class Resolved:
     date: dt.date  # the first of the month when only the month is known
     exact_day: bool  # a day, or only a month
     rule: str  # how it was read, in the words of the README
+    # A bare weekday says nothing of its tense: "التقى الخميس" (met on Thursday) or "يلتقي الخميس" (meets on
+    # Thursday). Past is the reading; the day it would be were it still to come is given beside it.
+    if_to_come: dt.date | None = None
 
 
 def find_relative_dates(text: str) -> list[RelativeDate]:
@@ -221,8 +225,10 @@ def resolve(found: RelativeDate, day: dt.date) -> Resolved | None:
             return Resolved(day + dt.timedelta(days=(found.weekday - day.weekday() - 1) % 7 + 1), True,
                             f"the first {name} after the article's day")
         days_before = (day.weekday() - found.weekday) % 7
-        rule = f"the latest {name} on or before the article's day" if days_before else "the article's own day"
-        return Resolved(day - dt.timedelta(days=days_before), True, rule)
+        if not days_before:
+            return Resolved(day, True, "the article's own day")
+        return Resolved(day - dt.timedelta(days=days_before), True, f"the latest {name} on or before the article's day",
+                        if_to_come=day + dt.timedelta(days=7 - days_before))
     month, name = found.month, MONTH_NAMES[found.month - 1]
     if found.direction == PAST:
         year, rule = (day.year if month < day.month else day.year - 1), f"the last {name} before the article's month"
@@ -254,9 +260,10 @@ def check_relative_dates(site: Site, problems: Problems) -> None:
                 else:
                     where = column + found.start if column else source.column(line, found.phrase)
                 meant = _full_date(localizer, resolved.date) if resolved.exact_day else localizer.month(resolved.date.year, resolved.date.month)
+                to_come = f"; if still to come, {_full_date(localizer, resolved.if_to_come)}" if resolved.if_to_come else ""
                 problems.note(
                     article.source, line,
-                    f'"{found.phrase}" means {meant} ({resolved.rule}, {_full_date(localizer, day)}):'
+                    f'"{found.phrase}" means {meant} ({resolved.rule}, {_full_date(localizer, day)}{to_come}):'
                     " write the date out, so that readers later can tell when it was",
                     where,
                 )
