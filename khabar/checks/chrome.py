@@ -2,8 +2,9 @@
 
 Copying an article out of a web page copies the page's buttons, headings of its side lists and
 cookie notices with it; a reader of ours finds "Back to top" in the middle of the text. A line of the
-body is chrome when, letters alone, it is one of the lines below: matching whole lines keeps prose
-that merely mentions sharing or reading more out of it. A warning: the page builds, but reads wrong.
+body is chrome when, letters alone, it is one of the lines below, or a run of them and the site's
+section names ("تقاريرسلايدر"): matching whole lines keeps prose that merely mentions sharing or
+reading more out of it. A warning: the page builds, but reads wrong.
 """
 
 from __future__ import annotations
@@ -36,15 +37,42 @@ _LONGEST = max(map(len, CHROME_LINES)) + 20  # room for the Markdown and punctua
 
 
 def check_pasted_chrome(site: Site, problems: Problems) -> None:
+    pieces = _chrome_pieces(site)
+    longest_piece = max(map(len, pieces))
     for source in article_sources(site):
         # Read line by line first; the body is parsed only to tell a chrome line from one in code.
-        if not any(len(line) <= _LONGEST and plain_words(line) in _CHROME for line in source.body.split("\n")):
+        if not any(_is_chrome(line, pieces, longest_piece) for line in source.body.split("\n")):
             continue
         for token in source.tokens:
             if token.type != "inline" or not token.map:
                 continue  # code blocks and raw HTML are the editor's on purpose
             first = source.file_line(token)
             for offset, text in enumerate(token.content.split("\n")):
-                if plain_words(text) in _CHROME:
+                if _is_chrome(text, pieces, longest_piece):
                     problems.warn(source.article.source, first + offset,
                                   f"{text.strip()!r} looks like part of the web page the text was copied from: remove the line")
+
+
+def _chrome_pieces(site: Site) -> frozenset[str]:
+    """What a run of a page's furniture is made of, spaces taken out: the lines above, and the site's section names,
+    which a news site shows above each story ("تقارير" and "سلايدر" copied together are "تقاريرسلايدر")."""
+    labels = (text for category in site.config.categories.values() for text in category.label.texts.values())
+    return frozenset(filter(None, (plain_words(piece).replace(" ", "") for piece in (*CHROME_LINES, *labels))))
+
+
+def _is_chrome(line: str, pieces: frozenset[str], longest_piece: int) -> bool:
+    """Whether a line is one of the chrome lines, or two or more pieces of chrome and section names run together
+    ("فيسبوك تويتر واتساب", "تقاريرسلايدر"); a section's name alone may be a subheading of the story."""
+    if len(line) > _LONGEST:
+        return False
+    key = plain_words(line)
+    if key in _CHROME:
+        return True
+    compact = key.replace(" ", "")
+    # most[end]: the most pieces (up to 2) that compact[:end] can be cut into, -1 if it cannot be.
+    most = [0] + [-1] * len(compact)
+    for end in range(1, len(compact) + 1):
+        for start in range(max(0, end - longest_piece), end):
+            if most[start] >= 0 and compact[start:end] in pieces:
+                most[end] = max(most[end], min(most[start] + 1, 2))
+    return most[-1] == 2
