@@ -109,16 +109,17 @@ def test_two_articles_with_the_same_title_in_one_language(scratch: ScratchSite):
 def test_page_chrome_pasted_from_the_seed_report(scratch: ScratchSite):
     """The seed is a real page's text: its first and last lines are the page's, not the story's."""
     paragraphs = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
-    scratch.article("ar", "pasted", f"title: منسوخ\n{DATE}", "\n\n".join(paragraphs[:5] + ["## مقالات ذات صلة", "Share this:", *paragraphs[-2:]]))
+    scratch.article("ar", "pasted", f"title: منسوخ\n{DATE}\nauthor: nasrin-tarek", "\n\n".join(paragraphs[:5] + ["## مقالات ذات صلة", "Share this:", *paragraphs[-2:]]))
     scratch.article("ar", "prose", f"title: نثر\n{DATE}",
                     "شارك الرئيس في القمة، واقرأ أيضا ما قاله.\n\n## تقارير\n\n```\nfbpx\n```\n\nفيسبوك تويتر واتساب")
     assert findings(scratch) == [
-        "content/ar/pasted.md:6: warning: 'fbpx' looks like part of the web page the text was copied from: remove the line",
-        "content/ar/pasted.md:8: warning: 'تقاريرسلايدر' looks like part of the web page the text was copied from: remove the line",
-        "content/ar/pasted.md:16: warning: 'مقالات ذات صلة' looks like part of the web page the text was copied from: remove the line",
-        "content/ar/pasted.md:18: warning: 'Share this:' looks like part of the web page the text was copied from: remove the line",
-        "content/ar/pasted.md:20: warning: 'مقالات ذات صلة' looks like part of the web page the text was copied from: remove the line",
-        "content/ar/pasted.md:22: warning: 'زر الذهاب إلى الأعلى' looks like part of the web page the text was copied from: remove the line",
+        "content/ar/pasted.md:7: warning: 'fbpx' looks like part of the web page the text was copied from: remove the line",
+        "content/ar/pasted.md:9: warning: 'تقاريرسلايدر' looks like part of the web page the text was copied from: remove the line",
+        "content/ar/pasted.md:13: warning: 'متابعة: نسرين طارق' is a byline: the page names the author from 'author:', so remove the line",
+        "content/ar/pasted.md:17: warning: 'مقالات ذات صلة' looks like part of the web page the text was copied from: remove the line",
+        "content/ar/pasted.md:19: warning: 'Share this:' looks like part of the web page the text was copied from: remove the line",
+        "content/ar/pasted.md:21: warning: 'مقالات ذات صلة' looks like part of the web page the text was copied from: remove the line",
+        "content/ar/pasted.md:23: warning: 'زر الذهاب إلى الأعلى' looks like part of the web page the text was copied from: remove the line",
         "content/ar/prose.md:14: warning: 'فيسبوك تويتر واتساب' looks like part of the web page the text was copied from: remove the line",
     ]
 

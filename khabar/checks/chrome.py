@@ -4,7 +4,8 @@ Copying an article out of a web page copies the page's buttons, headings of its 
 cookie notices with it; a reader of ours finds "Back to top" in the middle of the text. A line of the
 body is chrome when, letters alone, it is one of the lines below, or a run of them and the site's
 section names ("تقاريرسلايدر"): matching whole lines keeps prose that merely mentions sharing or
-reading more out of it. A warning: the page builds, but reads wrong.
+reading more out of it. A line that is only the article's byline ("متابعة: نسرين طارق") came with
+it too: the page shows the author already. A warning: the page builds, but reads wrong.
 """
 
 from __future__ import annotations
@@ -36,21 +37,39 @@ _CHROME = frozenset(map(plain_words, CHROME_LINES))
 _LONGEST = max(map(len, CHROME_LINES)) + 20  # room for the Markdown and punctuation around a chrome line
 
 
+# Words that put a name on a line of its own as a byline: "متابعة: نسرين طارق", "By Nasrin Tarek".
+BYLINE_WORDS = ("متابعة", "كتب", "كتبت", "بقلم", "إعداد", "تقرير", "By", "Written by", "Reporting by")
+
+
 def check_pasted_chrome(site: Site, problems: Problems) -> None:
     pieces = _chrome_pieces(site)
     longest_piece = max(map(len, pieces))
     for source in article_sources(site):
+        author = source.article.author
+        bylines = _bylines(author.name.texts.values()) if author else frozenset()
+
+        def message(line: str) -> str | None:
+            if _is_chrome(line, pieces, longest_piece):
+                return f"{line.strip()!r} looks like part of the web page the text was copied from: remove the line"
+            if len(line) <= _LONGEST and plain_words(line) in bylines:
+                return f"{line.strip()!r} is a byline: the page names the author from 'author:', so remove the line"
+            return None
+
         # Read line by line first; the body is parsed only to tell a chrome line from one in code.
-        if not any(_is_chrome(line, pieces, longest_piece) for line in source.body.split("\n")):
+        if not any(map(message, source.body.split("\n"))):
             continue
         for token in source.tokens:
             if token.type != "inline" or not token.map:
                 continue  # code blocks and raw HTML are the editor's on purpose
             first = source.file_line(token)
             for offset, text in enumerate(token.content.split("\n")):
-                if _is_chrome(text, pieces, longest_piece):
-                    problems.warn(source.article.source, first + offset,
-                                  f"{text.strip()!r} looks like part of the web page the text was copied from: remove the line")
+                if found := message(text):
+                    problems.warn(source.article.source, first + offset, found)
+
+
+def _bylines(names) -> frozenset[str]:
+    """The lines, letters alone, that are only a byline of one of these names."""
+    return frozenset(plain_words(f"{word} {name}") for name in names for word in ("", *BYLINE_WORDS))
 
 
 def _chrome_pieces(site: Site) -> frozenset[str]:
