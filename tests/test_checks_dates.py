@@ -90,6 +90,7 @@ def test_arabic_spellings_clitics_and_tashkeel_do_not_hide_a_day():
     "ديسمبر 2022", "في ديسمبر من عام 2022", "in December 2022", "December 12, 2022",
     "مارس الضغط على الحكومة",  # "exerted pressure": a verb, not March
     "كلا الاثنين وافقا",  # "both of the two"
+    "اللاعبين الأحد عشر",  # "the eleven players"
     "قال أبوه",  "أب وابنه",  # father, not August (آب)
     "It may rain; a march began", "The Tuesdays of old",
 ])

@@ -47,6 +47,7 @@ MONTH_NAMES = (
 _ARABIC_WEEKDAYS = {"اثنين": 0, "ثلاثاء": 1, "اربعاء": 2, "خميس": 3, "جمعه": 4, "سبت": 5, "احد": 6}
 # "الاثنين" is also "the two": alone, it is a day only with "يوم" before it or "الماضي/المقبل" after it.
 _AMBIGUOUS_ARABIC_WEEKDAYS = {"اثنين"}
+_ELEVEN = re.compile(r"\s+عشر")  # "الأحد عشر" is "the eleven", not Sunday
 _ARABIC_MONTHS = {
     # The Gregorian names of Egypt and the Gulf…
     "يناير": 1, "فبراير": 2, "مارس": 3, "ابريل": 4, "مايو": 5, "يونيو": 6, "يونيه": 6, "يوليو": 7, "يوليه": 7,
@@ -167,6 +168,8 @@ def _arabic(text: str) -> Iterator[RelativeDate]:
         if _ARABIC_DATE_FOLLOWS.match(normalised, match.end()):
             continue
         if name in _AMBIGUOUS_ARABIC_WEEKDAYS and not (match["day_word"] or marker):
+            continue
+        if name == "احد" and _ELEVEN.match(normalised, match.end("name")):
             continue
         yield _located(text, positions, match, weekday=_ARABIC_WEEKDAYS[name], month=None, direction=_arabic_direction(marker))
     for match in _ARABIC_MONTH.finditer(normalised):
