@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import ScratchSite, run_cli
-from khabar.checks.dates import FUTURE, PAST, find_relative_dates, resolve
+from khabar.checks.dates import FUTURE, PAST, RelativeDate, find_relative_dates, resolve
 
 SUNDAY = dt.date(2023, 9, 17)  # the seed report's day
 
@@ -130,3 +132,22 @@ def test_the_articles_own_offset_decides_its_day(scratch: ScratchSite):
     scratch.article("en", "late", "title: Late\ndate: 2023-09-16T23:30:00-04:00", "They met last Saturday.")
     result = run_cli("check", root=scratch.root)
     assert 'content/en/late.md:6:10: note: "last Saturday" means Saturday, September 9, 2023' in result.stderr
+
+
+@given(day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)), weekday=st.integers(0, 6))
+def test_every_weekday_rule_lands_on_that_weekday_within_a_week(day: dt.date, weekday: int):
+    last, next_, bare = (resolve(RelativeDate(0, 0, "", weekday, None, direction), day).date for direction in (PAST, FUTURE, None))
+    assert last.weekday() == next_.weekday() == bare.weekday() == weekday
+    assert 1 <= (day - last).days <= 7 and 1 <= (next_ - day).days <= 7 and 0 <= (day - bare).days <= 6
+
+
+@given(day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)), month=st.integers(1, 12))
+def test_every_month_rule_lands_in_that_month_within_a_year(day: dt.date, month: int):
+    last, next_, bare = (resolve(RelativeDate(0, 0, "", None, month, direction), day).date for direction in (PAST, FUTURE, None))
+    assert last.month == next_.month == bare.month == month and bare.year == day.year
+    assert 1 <= _months(day) - _months(last) <= 12 and 1 <= _months(next_) - _months(day) <= 12
+
+
+def _months(date: dt.date) -> int:
+    """Months since year 0: the distance between two dates' months is a subtraction."""
+    return date.year * 12 + date.month
