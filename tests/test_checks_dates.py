@@ -89,7 +89,8 @@ def test_arabic_spellings_clitics_and_tashkeel_do_not_hide_a_day():
 
 @pytest.mark.parametrize("text", [
     "الثلاثاء 12 سبتمبر 2023", "الثلاثاء، 12 سبتمبر 2023", "Tuesday, September 12, 2023", "Tuesday 12 September 2023",
-    "ديسمبر 2022", "في ديسمبر من عام 2022", "in December 2022", "December 12, 2022",
+    "ديسمبر 2022", "في ديسمبر من عام 2022", "in December 2022", "December 12, 2022", "since December 12, 2022",
+    "في 12 ديسمبر 2022",
     "مارس الضغط على الحكومة",  # "exerted pressure": a verb, not March
     "كلا الاثنين وافقا",  # "both of the two"
     "اللاعبين الأحد عشر",  # "the eleven players"

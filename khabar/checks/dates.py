@@ -97,7 +97,7 @@ _ENGLISH_MONTH = re.compile(
     rf"(?:\s+(?P<day_after>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}}))?"
 )
 _ENGLISH_DATE_FOLLOWS = re.compile(rf",?\s*\(?\s*(?:\d|(?:{_alternatives(_ENGLISH_MONTHS)})(?!\w))")
-_ENGLISH_YEAR_FOLLOWS = re.compile(r",?\s*(?:of\s+)?\d{4}\b")
+_ENGLISH_YEAR_FOLLOWS = re.compile(r",?\s*(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?:of\s+)?\d{4}\b")  # "December 2022", "December 12, 2022"
 
 
 @dataclass(frozen=True)
