@@ -33,6 +33,15 @@ def test_a_body_picture_without_alt_text_or_with_a_file_name_for_one(scratch: Sc
     ]
 
 
+def test_an_image_alt_that_is_a_file_name(scratch: ScratchSite):
+    scratch.write("assets/images/train.jpg", (Path(__file__).parent.parent / "assets/images/armoured-train.jpg").read_bytes())
+    scratch.article("en", "named", f"title: Named\n{DATE}\nimage: images/train.jpg\nimage_alt: train.jpg")
+    scratch.article("en", "described", f"title: Described\n{DATE}\nimage: images/train.jpg\nimage_alt: An armoured train")
+    assert findings(scratch) == [
+        "content/en/named.md:5:12: warning: the alt text of images/train.jpg is a file name (train.jpg): describe what the picture shows",
+    ]
+
+
 def test_a_raw_html_picture_without_alt_text_where_the_site_allows_html(scratch: ScratchSite):
     scratch.article("en", "html", f"title: HTML\n{DATE}", (
         'Inline <img src="https://example.org/a.png"> and <img alt="A map" src="https://example.org/b.png">.\n\n'

@@ -33,6 +33,7 @@ _MAYBE_HEADING = re.compile(r"^ {0,3}(?:#|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
 
 def check_articles(site: Site, problems: Problems) -> None:
     for source in article_sources(site):
+        _image_alt_a_file_name(source, problems)
         _long_summary(source, problems)
         _empty_or_repeated_tags(source, problems)
         # The body is parsed only when it may hold what is looked for: most hold no picture and no heading.
@@ -49,8 +50,20 @@ def _pictures_without_alt(source: ArticleSource, problems: Problems) -> None:
         if not alt:
             fix = 'add alt="what it shows"' if in_html else f"describe it in the brackets, ![what it shows]({src})"
             problems.warn(source.article.source, line, f"the picture {where} has no alt text: {fix}", column)
-        elif _FILE_NAME.match(alt) or alt == PurePosixPath(src).name:
+        elif _is_file_name(alt, src):
             problems.warn(source.article.source, line, f"the alt text of {where} is a file name ({alt}): describe what the picture shows", column)
+
+
+def _image_alt_a_file_name(source: ArticleSource, problems: Problems) -> None:
+    """The front matter's `image_alt:` (the build refuses an image without one) may be a file name too."""
+    alt, image = source.front_matter.values.get("image_alt"), source.front_matter.values.get("image")
+    if isinstance(alt, str) and isinstance(image, str) and _is_file_name(alt.strip(), image):
+        line, column = source.value_position("image_alt", alt.strip())
+        problems.warn(source.article.source, line, f"the alt text of {image} is a file name ({alt.strip()}): describe what the picture shows", column)
+
+
+def _is_file_name(alt: str, src: str) -> bool:
+    return bool(_FILE_NAME.match(alt)) or alt == PurePosixPath(src).name
 
 
 def _body_pictures(source: ArticleSource) -> Iterator[tuple[int, int, str, str, bool]]:
