@@ -16,46 +16,43 @@ from ..problems import Problems
 from ..textnorm import plain_words
 from ..urls import slugify
 from .articles import tag_key
-from .source import ArticleSource, article_sources
+from .source import article_sources
 
 def check_duplicates(site: Site, problems: Problems) -> None:
-    sources = list(article_sources(site))
-    _same_titles(sources, problems)
-    _tag_spellings(sources, problems)
-
-
-def _same_titles(sources: list[ArticleSource], problems: Problems) -> None:
-    by_title: dict[tuple[str, str], list[ArticleSource]] = defaultdict(list)
-    for source in sources:
-        by_title[(source.article.lang, plain_words(source.article.title))].append(source)
-    for same in by_title.values():
-        for source in same if len(same) > 1 else ():
-            others = ", ".join(other.article.source for other in same if other is not source)
-            line = source.front_matter.line_of("title")
-            problems.warn(source.article.source, line,
-                          f"the same title as {others}: readers cannot tell the articles apart in a listing or a search",
-                          source.column(line, source.article.title[:20]))
-
-
-def _tag_spellings(sources: list[ArticleSource], problems: Problems) -> None:
-    """Each spelling of a tag but the most used one, at every article that uses it."""
-    uses: dict[tuple[str, str], list[tuple[ArticleSource, int, int, str]]] = defaultdict(list)
-    for source in sources:
+    # One pass over the sources, keeping only where each title and tag stands: a large site's files never all at once.
+    titles: dict[tuple[str, str], list[tuple[str, int, int]]] = defaultdict(list)  # (lang, title) -> (path, line, column)
+    tags: dict[tuple[str, str], list[tuple[str, int, int, str]]] = defaultdict(list)  # (lang, tag) -> (path, line, column, spelling)
+    for source in article_sources(site):
+        article = source.article
+        line = source.front_matter.line_of("title")
+        titles[(article.lang, plain_words(article.title))].append((article.source, line, source.column(line, article.title[:20])))
         own: set[str] = set()  # a tag twice in one article is the article's own slip (articles.py), counted once here
         for _, tag, line, column in source.list_items("tags"):
             if isinstance(tag, (str, int, float)) and not isinstance(tag, bool) and (name := str(tag).strip()):
                 if (key := tag_key(name)) not in own:
                     own.add(key)
-                    uses[(source.article.lang, key)].append((source, line, column, name))
-    for spelled in uses.values():
+                    tags[(article.lang, key)].append((article.source, line, column, name))
+    _same_titles(titles, problems)
+    _tag_spellings(tags, problems)
+
+
+def _same_titles(titles: dict[tuple[str, str], list[tuple[str, int, int]]], problems: Problems) -> None:
+    for same in titles.values():
+        for path, line, column in same if len(same) > 1 else ():
+            others = ", ".join(other for other, _, _ in same if other != path)
+            problems.warn(path, line, f"the same title as {others}: readers cannot tell the articles apart in a listing or a search", column)
+
+
+def _tag_spellings(tags: dict[tuple[str, str], list[tuple[str, int, int, str]]], problems: Problems) -> None:
+    """Each spelling of a tag but the most used one, at every article that uses it."""
+    for spelled in tags.values():
         counts = Counter(name for *_, name in spelled)
         if len(counts) < 2:
             continue
         usual, usual_count = counts.most_common(1)[0]  # ties go to the spelling met first, in the order of the files
-        for source, line, column, name in spelled:
+        for path, line, column, name in spelled:
             if name == usual:
                 continue
             pages = "one tag page shows whichever comes first" if slugify(name) == slugify(usual) else "each spelling has a tag page of its own"
             articles = f"{usual_count} article{'s' if usual_count > 1 else ''}"
-            problems.warn(source.article.source, line, f"the tag {name!r} is spelled {usual!r} in {articles}: {pages}; write it one way",
-                          column)
+            problems.warn(path, line, f"the tag {name!r} is spelled {usual!r} in {articles}: {pages}; write it one way", column)

@@ -21,7 +21,7 @@ def check_translations(site: Site, problems: Problems) -> None:
     for lang, articles in site.articles.items():
         for article in articles:
             translated[article.translation_key].add(lang)
-    for lang, articles in site.articles.items():
+    for articles in site.articles.values():
         for article in sorted(articles, key=lambda a: a.source):
             missing = [code for code in languages if code not in translated[article.translation_key]]
             if not missing:
