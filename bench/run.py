@@ -52,6 +52,8 @@ def main() -> None:
         folder, out, seconds, peak = clean_build(pairs)
         pages = sum(1 for _ in out.rglob("*.html"))
         print(f"{pairs:>6} pairs ({2 * pairs} articles, {pages} pages): clean build {seconds:6.2f} s, peak RSS {peak:6.0f} MB")
+        check_seconds, _ = timed([sys.executable, str(PROJECT / "build.py"), "--root", str(folder), "check"])
+        print(f"{'':>6} check (load with drafts, then every finding of khabar/checks): {check_seconds:6.2f} s")
         if options.floor:
             floor_seconds, _ = timed([sys.executable, str(BENCH / "floor.py"), str(folder)])
             print(f"{'':>6} floor of the stack (read, front matter, Markdown, one template, write; 2 processes): {floor_seconds:6.2f} s"

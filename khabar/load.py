@@ -122,7 +122,7 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     text = read_source(config.root, source, problems, MAX_ARTICLE_BYTES)
     if text is None:
         return _ReadResult(None, problems, 1, 1, 1)
-    split = _split_front_matter(text, source, problems)
+    split = split_front_matter(text, source, problems)
     if split is None:
         return _ReadResult(None, problems, 1, 1, 1)
     front_matter, body, body_line = split
@@ -240,7 +240,7 @@ def _shortened(paragraph: str) -> str:
     return paragraph if len(words) <= SUMMARY_WORDS else " ".join(words[:SUMMARY_WORDS]) + "…"
 
 
-def _split_front_matter(text: str, source: str, problems: Problems) -> tuple[str, str, int] | None:
+def split_front_matter(text: str, source: str, problems: Problems) -> tuple[str, str, int] | None:
     """(front matter, body, line the body starts on) of an article."""
     lines = text.split("\n")
     if lines[0].rstrip() != FRONT_MATTER_FENCE:

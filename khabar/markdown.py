@@ -162,3 +162,8 @@ def picture_html(picture: Picture, alt: str, sizes: str, eager: bool, css_class:
 def _srcset(variants: tuple[ImageVariant, ...]) -> str:
     # Percent-encoded, so that a space or comma in a file name cannot split a candidate.
     return ", ".join(f"{quote(variant.url)} {variant.width}w" for variant in variants)
+
+
+def parse_markdown(source: str, allow_html: bool = False) -> list[Token]:
+    """A body's block tokens, as the build parses it, for reading what the HTML no longer shows (heading levels, where text stands)."""
+    return _parser(allow_html).parse(source, {})

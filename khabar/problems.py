@@ -1,4 +1,4 @@
-"""The one error type a user sees: a problem in a source file, with its line (and column), an error or a warning."""
+"""The one error type a user sees: a problem in a source file, with its line (and column), an error, a warning or a note."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
+# What is right as it stands but worth the editor's eye ("last Tuesday" is 12 September): never fails a run, even a strict one.
+NOTE = "note"
 
 
 @dataclass(frozen=True, order=True)
@@ -39,6 +41,7 @@ class Problems:
 
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
 
     def error(self, path: str, line: int, message: str, column: int = 0) -> None:
         self.errors.append(Problem(path, line, message, column, ERROR))
@@ -46,9 +49,13 @@ class Problems:
     def warn(self, path: str, line: int, message: str, column: int = 0) -> None:
         self.warnings.append(Problem(path, line, message, column, WARNING))
 
+    def note(self, path: str, line: int, message: str, column: int = 0) -> None:
+        self.notes.append(Problem(path, line, message, column, NOTE))
+
     def extend(self, other: Problems) -> None:
         self.errors.extend(other.errors)
         self.warnings.extend(other.warnings)
+        self.notes.extend(other.notes)
 
     def __bool__(self) -> bool:
         return bool(self.errors)

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .problems import ERROR, Problem, Problems, one_line
+from .problems import ERROR, NOTE, Problem, Problems, one_line
 
 FORMATS = ("text", "json", "github")
 
@@ -25,12 +25,13 @@ def in_order(problems: Iterable[Problem]) -> list[Problem]:
 def render(problems: Problems, output_format: str, workspace: str = "") -> str:
     """The findings as one text in `output_format`; `workspace` is the project's folder as the GitHub runner
     names files, relative to its workspace ("" when the project is the repository)."""
+    every = problems.notes + problems.warnings + problems.errors
     if output_format == "json":
-        return as_json(problems.warnings + problems.errors)
+        return as_json(every)
     if output_format == "github":
-        return "\n".join(as_workflow_command(problem, workspace) for problem in in_order(problems.warnings + problems.errors))
-    # Errors last, beside the summary, where a terminal leaves them in view.
-    return "\n".join(str(problem) for problem in (*sorted(problems.warnings), *sorted(problems.errors)))
+        return "\n".join(as_workflow_command(problem, workspace) for problem in in_order(every))
+    # Errors last, beside the summary, where a terminal leaves them in view; notes first, the least pressing.
+    return "\n".join(str(problem) for problem in (*sorted(problems.notes), *sorted(problems.warnings), *sorted(problems.errors)))
 
 
 def as_json(problems: Sequence[Problem]) -> str:
@@ -46,7 +47,7 @@ def as_json(problems: Sequence[Problem]) -> str:
 
 
 def as_workflow_command(problem: Problem, workspace: str = "") -> str:
-    """`::error file=…,line=…,col=…,title=…::message` (or `::warning`), escaped as the Actions runner reads it."""
+    """`::error file=…,line=…,col=…,title=…::message` (or `::warning`, `::notice`), escaped as the Actions runner reads it."""
     properties = {"file": f"{workspace}/{problem.path}" if workspace else problem.path}
     if problem.line:
         properties["line"] = str(problem.line)
@@ -54,7 +55,8 @@ def as_workflow_command(problem: Problem, workspace: str = "") -> str:
         properties["col"] = str(problem.column)
     properties["title"] = "khabar check"
     listed = ",".join(f"{name}={_escape_property(value)}" for name, value in properties.items())
-    return f"::{'error' if problem.level == ERROR else 'warning'} {listed}::{_escape_data(problem.message)}"
+    command = {ERROR: "error", NOTE: "notice"}.get(problem.level, "warning")
+    return f"::{command} {listed}::{_escape_data(problem.message)}"
 
 
 def _escape_data(text: str) -> str:
@@ -68,19 +70,20 @@ def _escape_property(text: str) -> str:
 
 
 def summary(problems: Problems, strict: bool = False, others: int = 0) -> str:
-    """What a check found, in a line: "no problems found", "2 warnings found", "1 error and 3 warnings found"."""
-    counts = [_count(len(problems.errors), "error"), _count(len(problems.warnings), "warning")]
-    found = " and ".join(count for count in counts if count)
+    """What a check found, in a line: "no problems found", "2 warnings found", "1 error, 3 warnings and 2 notes found"."""
+    counts = [count for count in (_count(len(problems.errors), "error"), _count(len(problems.warnings), "warning"),
+                                  _count(len(problems.notes), "note")) if count]
+    found = " and ".join(counts) if len(counts) < 3 else f"{counts[0]}, {counts[1]} and {counts[2]}"
     line = f"{found} found" if found else "no problems found"
     if strict and problems.warnings:
         line += " (--strict: warnings fail the check)"
     if others:
-        line += f"; {_count(others, 'warning')} in other files not shown"
+        line += f"; {_count(others, 'warning or note', 'warnings or notes')} in other files not shown"
     return line
 
 
-def _count(number: int, noun: str) -> str:
-    return "" if not number else f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def _count(number: int, noun: str, plural: str = "") -> str:
+    return "" if not number else f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
 
 
 def project_paths(root: Path, given: Iterable[str], here: Path) -> tuple[str, ...]:
@@ -101,9 +104,10 @@ def project_paths(root: Path, given: Iterable[str], here: Path) -> tuple[str, ..
 
 def limited_to(problems: Problems, paths: Sequence[str]) -> tuple[Problems, int]:
     """The findings in the files or folders of `paths` and every error elsewhere (an error anywhere stops the build,
-    whichever files a commit changed), and the number of warnings left out."""
+    whichever files a commit changed), and the number of warnings and notes left out."""
     def concerns(problem: Problem) -> bool:
         return any(not path or problem.path == path or problem.path.startswith(path + "/") for path in paths)
 
-    shown = Problems(list(problems.errors), [warning for warning in problems.warnings if concerns(warning)])
-    return shown, len(problems.warnings) - len(shown.warnings)
+    shown = Problems(list(problems.errors), [warning for warning in problems.warnings if concerns(warning)],
+                     [note for note in problems.notes if concerns(note)])
+    return shown, len(problems.warnings) + len(problems.notes) - len(shown.warnings) - len(shown.notes)

@@ -50,6 +50,15 @@ def normalize_arabic(text: str) -> str:
     return _TASHKEEL.sub("", text).replace(_TATWEEL, "").translate(_LETTER_FORMS)
 
 
+_NOT_A_LETTER = re.compile(r"[\W_]+")
+
+
+def plain_words(text: str) -> str:
+    """A text's letters and digits alone, one space between words, Arabic letter forms and case made one:
+    how two spellings of one title or line are compared ("بُوتين يلتقي كيم." and "بوتين يلتقي كيم")."""
+    return " ".join(_NOT_A_LETTER.sub(" ", normalize_arabic(text).casefold()).split())
+
+
 @lru_cache(maxsize=200_000)
 def stem_arabic(word: str) -> str:
     """A light stem of a normalised Arabic word: one prefix and one suffix off, keeping three letters."""

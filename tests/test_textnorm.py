@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from khabar.textnorm import normalize_arabic, search_form, search_words, stem, stem_arabic, stem_english, terms
+from khabar.textnorm import normalize_arabic, plain_words, search_form, search_words, stem, stem_arabic, stem_english, terms
 
 
 def test_normalisation_drops_tashkeel_and_tatweel_and_unifies_letters():
@@ -78,3 +78,10 @@ def test_search_words_are_the_distinct_words_of_the_search_form_in_order():
     text = "قال بوتين إن بوتين، وبوتين أيضًا، التقى كيم Kim in Vostochny, Kim said. ٢٠٢٣"
     assert search_words(text) == list(dict.fromkeys(search_form(text).split()))
     assert search_words(text)[:3] == ["قال", "بوتين", "ان"]
+
+
+def test_plain_words_compare_titles_and_lines_as_arabic_is_read():
+    assert plain_words("بُوتين يلتقي  كيمَ.") == plain_words("بوتين يلتقي كيم") == "بوتين يلتقي كيم"
+    assert plain_words("«أوكرانيا» — إلى الأعلى!") == "اوكرانيا الي الاعلي"
+    assert plain_words("Share this:") == plain_words("SHARE  THIS") == "share this"
+    assert plain_words("بوتين يلتقي كيم") != plain_words("بوتين يلتقي شويغو")

@@ -13,10 +13,21 @@ from typing import Callable
 
 from ..model import Site
 from ..problems import Problems
+from .articles import check_articles
+from .chrome import check_pasted_chrome
+from .dates import check_relative_dates
+from .duplicates import check_duplicates
+from .translations import check_translations
 
 Check = Callable[[Site, Problems], None]
 
-CHECKS: tuple[Check, ...] = ()
+CHECKS: tuple[Check, ...] = (
+    check_articles,
+    check_pasted_chrome,
+    check_duplicates,
+    check_translations,
+    check_relative_dates,
+)
 
 
 def run_checks(site: Site, problems: Problems) -> None:
