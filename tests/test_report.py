@@ -19,6 +19,7 @@ BAD_AUTHOR = "title: Bad\ndate: 2023-09-13T10:00\nauthor: nobody"  # an error at
 
 def _site_with_a_warning_and_an_error(scratch: ScratchSite) -> None:
     scratch.article("en", "good", GOOD)
+    scratch.article("ar", "good", GOOD)  # translated: no note that it is not
     scratch.write("content/en/empty.md", f"---\n{NO_BODY}\n---\n")
     scratch.article("ar", "bad", BAD_AUTHOR)
 
@@ -34,16 +35,21 @@ def test_the_default_format_is_one_line_per_finding_and_a_summary_of_what_was_fo
     assert result.stdout == "1 error and 1 warning found\n"
 
 
-def test_warnings_pass_and_are_counted_unless_strict(scratch: ScratchSite):
+def test_warnings_pass_and_are_counted_unless_strict_and_notes_never_fail(scratch: ScratchSite):
     scratch.write("content/en/empty.md", f"---\n{NO_BODY}\n---\n")
     scratch.write("content/en/empty-too.md", f"---\n{NO_BODY.replace('Empty', 'Empty too')}\n---\n")
     result = run_cli("check", root=scratch.root)
-    assert (result.returncode, result.stdout) == (0, "2 warnings found\n")
+    assert (result.returncode, result.stdout) == (0, "2 warnings and 2 notes found\n")  # the notes: no Arabic translation
     assert result.stderr.count(": warning: the article has no body text") == 2
     strict = run_cli("check", "--strict", root=scratch.root)
-    assert (strict.returncode, strict.stdout) == (1, "2 warnings found (--strict: warnings fail the check)\n")
+    assert (strict.returncode, strict.stdout) == (1, "2 warnings and 2 notes found (--strict: warnings fail the check)\n")
     scratch.article("en", "empty", GOOD.replace("Story", "Full"))
     scratch.article("en", "empty-too", GOOD)
+    noted = run_cli("check", "--strict", root=scratch.root)
+    assert (noted.returncode, noted.stdout) == (0, "2 notes found\n")
+    assert [line.split(": ")[1] for line in noted.stderr.splitlines()] == ["note", "note"]
+    scratch.article("ar", "empty", GOOD)
+    scratch.article("ar", "empty-too", GOOD.replace("Story", "Other"))
     clean = run_cli("check", "--strict", root=scratch.root)
     assert (clean.returncode, clean.stdout, clean.stderr) == (0, "no problems found\n", "")
 
@@ -100,8 +106,10 @@ def test_the_summary_names_what_was_found():
     assert summary(Problems()) == "no problems found"
     assert summary(one_each) == "1 error and 2 warnings found"
     assert summary(one_each, strict=True, others=1) == (
-        "1 error and 2 warnings found (--strict: warnings fail the check); 1 warning in other files not shown"
+        "1 error and 2 warnings found (--strict: warnings fail the check); 1 warning or note in other files not shown"
     )
+    one_each.note("a.md", 4, "n")
+    assert summary(one_each, others=2) == "1 error, 2 warnings and 1 note found; 2 warnings or notes in other files not shown"
 
 
 def test_check_of_given_files_reports_their_findings_and_errors_anywhere(scratch: ScratchSite):
@@ -113,17 +121,18 @@ def test_check_of_given_files_reports_their_findings_and_errors_anywhere(scratch
     assert result.stderr.splitlines() == [
         "content/ar/bad.md:4: error: unknown author 'nobody' (known: nasrin-tarek, international-desk, monitoring-desk)",
     ]
-    assert result.stdout == "1 error found; 2 warnings in other files not shown\n"
+    assert result.stdout == "1 error found; 2 warnings or notes in other files not shown\n"
     (scratch.root / "content/ar/bad.md").unlink()
     only_good = run_cli("check", "--strict", "content/en/good.md", root=scratch.root)
     assert (only_good.returncode, only_good.stderr) == (0, "")
-    assert only_good.stdout == "no problems found; 2 warnings in other files not shown\n"
+    assert only_good.stdout == "no problems found; 2 warnings or notes in other files not shown\n"
     folder = run_cli("check", "--strict", "content/en", root=scratch.root)
     assert (folder.returncode, folder.stderr) == (1, "content/en/empty.md:5: warning: the article has no body text\n")
 
 
 def test_given_files_are_read_from_the_current_folder_first_then_the_project(scratch: ScratchSite):
     scratch.write("content/en/empty.md", f"---\n{NO_BODY}\n---\n")
+    scratch.article("ar", "empty", GOOD)
     from_inside = subprocess.run(
         [sys.executable, str(PROJECT / "build.py"), "--root", str(scratch.root), "check", "empty.md", "--format", "json"],
         cwd=scratch.root / "content" / "en", capture_output=True, text=True, encoding="utf-8",
