@@ -14,7 +14,7 @@ from .fields import FieldReader, Suggestions, parse_mapping, suggest
 from .markdown import ImageLocator, render_markdown
 from .pictures import PictureError
 from .problems import Problems
-from .references import ArticleFiles, is_source_link, link_bodies, reference
+from .references import ArticleFiles, is_source_link, left_out, link_bodies, reference
 from .sourcefile import MAX_ARTICLE_BYTES, Refused, files_under, locate, read_source
 from .textnorm import terms
 from .timelines import TIMELINES_FOLDER, read_events
@@ -301,10 +301,14 @@ def _check_unique(results: list[_ReadResult], problems: Problems) -> None:
             problems.error(article.source, result.slug_line, f"same URL {article.url} as {url_owner}")
 
 
+_UNTIL_PINNED = "it is not pinned until it is published"
+
+
 def _pin_related(results: list[_ReadResult], files: ArticleFiles, problems: Problems) -> ArticleFiles:
     """Pinned related articles must be other built articles of the same language, named by slug or by file."""
     slugs = {(r.article.lang, r.article.slug) for r in results}
     hints = {lang: Suggestions(sorted(slug for slug_lang, slug in slugs if slug_lang == lang)) for lang, _ in slugs}
+    unpublished = {(article.lang, article.slug): article.source for article in files.left_out.values()}
     pinned = dict(files.built)
     for result in results:
         article = result.article
@@ -312,7 +316,7 @@ def _pin_related(results: list[_ReadResult], files: ArticleFiles, problems: Prob
         for pin, line in zip(article.related_pins, result.related_lines):
             if is_source_link(pin):
                 found = files.find(reference(pin, article.source, line), problems, "related article",
-                                   "it is not pinned until it is published", public=not article.draft)
+                                   _UNTIL_PINNED, public=not article.draft)
                 if found is None:
                     continue
                 if found[0].lang != article.lang:
@@ -322,6 +326,9 @@ def _pin_related(results: list[_ReadResult], files: ArticleFiles, problems: Prob
                 pin = found[0].slug
             if pin == article.slug:
                 problems.error(article.source, line, f"'related' lists the article itself ('{pin}')")
+            elif (article.lang, pin) in unpublished:
+                problems.warn(article.source, line, f"related article '{pin}': "
+                                                    + left_out(unpublished[article.lang, pin], _UNTIL_PINNED))
             elif (article.lang, pin) not in slugs:
                 hint = hints[article.lang](pin, article.source)
                 problems.error(article.source, line, f"related article '{pin}' not found in '{article.lang}' {hint}")

@@ -23,7 +23,7 @@ from .urls import slugify
 if TYPE_CHECKING:  # an Article holds its body's references, so content imports this module
     from .content import Article
 
-__all__ = ["ArticleFiles", "Reference", "is_source_link", "reference"]
+__all__ = ["ArticleFiles", "Reference", "is_source_link", "left_out", "reference"]
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class ArticleFiles:
         article = self.built.get(target)
         if article is None:
             if target in self.left_out:
-                report(problems.warn, f"{target} is left out of this build (a draft, or scheduled for later), so {until_published}")
+                report(problems.warn, left_out(target, until_published))
             elif not _in_language_folder(target):
                 report(problems.error, f"{target} is not an article: articles are the .md files under {CONTENT_DIR}/<lang>/")
             else:
@@ -92,6 +92,11 @@ class ArticleFiles:
     @cached_property
     def _suggestions(self) -> Suggestions:
         return Suggestions(sorted((*self.built, *self.left_out)))
+
+
+def left_out(source: str, until_published: str) -> str:
+    """Why an article named is not linked to: the build leaves it out."""
+    return f"{source} is left out of this build (a draft, or scheduled for later), so {until_published}"
 
 
 def _in_language_folder(path: str) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 from .config import CONFIG_FILE, CONTENT_DIR, Localized, SiteConfig, read_localized, read_texts
 from .fields import FieldReader, Suggestions, YamlMapping, parse_mapping, suggest
 from .problems import Problems
-from .references import ArticleFiles, is_source_link, reference
+from .references import ArticleFiles, is_source_link, left_out, reference
 from .sourcefile import files_under, read_source
 
 TIMELINES_FOLDER = "timelines"  # under content/
@@ -180,9 +180,13 @@ def _merge_translations(events: list[Event]) -> list[Event]:
     return sorted(merged.values(), key=lambda event: (event.date, event.source, event.line))
 
 
+_UNTIL_LISTED = "the event does not list it until it is published"
+
+
 def _checked(config: SiteConfig, events: list[Event], articles: ArticleFiles, problems: Problems) -> list[TimelineEvent]:
     default = config.default_language
     article_keys = {article.translation_key for article in articles.built.values()}
+    unpublished = {article.translation_key: article.source for article in articles.left_out.values()}
     hints = Suggestions(sorted(article_keys))
     checked = []
     for event in events:
@@ -190,13 +194,16 @@ def _checked(config: SiteConfig, events: list[Event], articles: ArticleFiles, pr
         for key, line in zip(event.articles, event.article_lines):
             if is_source_link(key):
                 found = articles.find(reference(key, event.source, line), problems, "timeline event's article",
-                                   "the event does not list it until it is published", public=True)
+                                   _UNTIL_LISTED, public=True)
                 if found:
                     keys.append(found[0].translation_key)
-            elif key not in article_keys:
-                problems.error(event.source, line, f"timeline event links to unknown article '{key}' {hints(key, event.source)}")
-            else:
+            elif key in article_keys:
                 keys.append(key)
+            elif key in unpublished:
+                problems.warn(event.source, line, f"timeline event's article '{key}': "
+                                                  + left_out(unpublished[key], _UNTIL_LISTED))
+            else:
+                problems.error(event.source, line, f"timeline event links to unknown article '{key}' {hints(key, event.source)}")
         if default not in event.title:
             problems.error(event.source, event.line, f"timeline event has no title in the default language '{default}'")
             continue

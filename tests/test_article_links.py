@@ -120,6 +120,23 @@ def test_an_article_left_out_of_the_build_is_named_and_never_linked_to(scratch: 
     assert body_links(scratch.built(), "/ar/2023/09/report/")[0] == f"/ar/2023/09/follow-up/#{quote('رد-لندن')}"
 
 
+def test_a_slug_or_translation_key_naming_a_draft_gets_the_same_warning(scratch: ScratchSite):
+    scratch.article("ar", "story", f"title: خبر\n{FRONT}\nrelated: [plan]")
+    scratch.article("ar", "plan", f"title: خطة\n{FRONT}\ndraft: true")
+    scratch.write("content/timelines/line.yaml", "title: {ar: الخط, en: The line}\nevents:\n"
+                                                 "  - {date: 2023, title: {ar: حدث, en: Event}, articles: [story, plan]}\n")
+    result = scratch.build()
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "content/ar/story.md:6: warning: related article 'plan': content/ar/plan.md is left out of this build"
+        " (a draft, or scheduled for later), so it is not pinned until it is published",
+        "content/timelines/line.yaml:3: warning: timeline event's article 'plan': content/ar/plan.md is left out of this"
+        " build (a draft, or scheduled for later), so the event does not list it until it is published",
+    ]
+    event = scratch.built().page("/ar/timelines/line/").select_one(".timeline .event")
+    assert [a["href"] for a in event.select(".event-articles a")] == ["/ar/2023/09/story/"]
+
+
 def test_every_reference_to_nothing_is_an_error_at_its_line_and_column(scratch: ScratchSite):
     newsroom(scratch)
     scratch.write("content/ar/broken.md", (
