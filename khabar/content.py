@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .config import Author, Category
 from .pictures import Image, ImageVariant, Picture
+from .references import Reference
 from .timelines import Event
 
 # Pictures are part of what an article is; they are defined beside their probing so site.yaml can have them too.
@@ -47,7 +48,7 @@ class Article:
     draft: bool
     image: Image | None
     summary: str
-    body_html: str  # links to published derivatives, never to a raster original
+    body_html: str  # links to published derivatives, never to a raster original; to articles once `link_bodies` ran
     reading_minutes: int
     url: str
     related_pins: tuple[str, ...]  # slugs the editor wants listed first among related articles
@@ -56,6 +57,8 @@ class Article:
     body_pictures: tuple[Picture, ...] = ()  # the raster pictures the body shows, to be encoded with the others
     url_line: int = 1  # the line its URL comes from: its slug's, or 1 when its file's name is the slug
     aliases: tuple[Alias, ...] = ()  # the addresses it had before, each published as a redirect to `url`
+    heading_ids: tuple[str, ...] = ()  # the ids of its body's headings, for links to them
+    body_links: tuple[Reference, ...] = ()  # its body's links to articles by their file, in order
 
     @property
     def pictures(self) -> tuple[Picture, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -14,6 +14,7 @@ from .fields import FieldReader, Suggestions, parse_mapping, suggest
 from .markdown import ImageLocator, render_markdown
 from .pictures import PictureError
 from .problems import Problems
+from .references import ArticleFiles, is_source_link, left_out, link_bodies, reference
 from .sourcefile import MAX_ARTICLE_BYTES, Refused, files_under, locate, read_source
 from .textnorm import terms
 from .timelines import TIMELINES_FOLDER, read_events
@@ -43,11 +44,11 @@ class _ReadResult:
     problems: Problems
     slug_line: int
     translation_key_line: int
-    related_line: int
+    related_lines: tuple[int, ...]  # each pin's
 
 
-def load_articles(config: SiteConfig, problems: Problems, include_drafts: bool = False) -> list[Article]:
-    """Every article under content/, validated; drafts only when asked for."""
+def load_articles(config: SiteConfig, problems: Problems, include_drafts: bool = False) -> ArticleFiles:
+    """Every article under content/, validated, by its file; drafts in the build only when asked for."""
     sources = _discover_sources(config, problems)
     results = _read_all(config, sources)
     articles = []
@@ -57,8 +58,10 @@ def load_articles(config: SiteConfig, problems: Problems, include_drafts: bool =
             articles.append(result)
     _check_unique(articles, problems)
     published = [r for r in articles if include_drafts or not r.article.draft]
-    _check_related_pins(published, problems)
-    return [r.article for r in published]
+    built = {r.article.source for r in published}
+    files = ArticleFiles({r.article.source: r.article for r in published},
+                         {r.article.source: r.article for r in articles if r.article.source not in built})
+    return link_bodies(_pin_related(published, files, problems), problems)
 
 
 def _discover_sources(config: SiteConfig, problems: Problems) -> list[str]:
@@ -121,14 +124,14 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     problems = Problems()
     text = read_source(config.root, source, problems, MAX_ARTICLE_BYTES)
     if text is None:
-        return _ReadResult(None, problems, 1, 1, 1)
+        return _ReadResult(None, problems, 1, 1, ())
     split = split_front_matter(text, source, problems)
     if split is None:
-        return _ReadResult(None, problems, 1, 1, 1)
+        return _ReadResult(None, problems, 1, 1, ())
     front_matter, body, body_line = split
     mapping = parse_mapping(front_matter, source, problems, first_line=2)
     if mapping is None:
-        return _ReadResult(None, problems, 1, 1, 1)
+        return _ReadResult(None, problems, 1, 1, ())
 
     fields = FieldReader(mapping, problems)
     fields.reject_unknown(FRONT_MATTER_KEYS)
@@ -186,7 +189,8 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     if url and is_slug(slug) and (segment := long_segment(url)):
         problems.error(source, slug_line, f"slug '{slug[:40]}…' is too long for a file name: its address has a segment"
                                           f" of {len(segment.encode())} bytes in UTF-8, at most {MAX_SEGMENT_BYTES}")
-    lines = (mapping.line_of("slug"), mapping.line_of("translation_key"), mapping.line_of("related"))
+    pin_lines = tuple(mapping.lines.get(f"related.{index}", mapping.line_of("related")) for index in range(len(related_pins)))
+    lines = (mapping.line_of("slug"), mapping.line_of("translation_key"), pin_lines)
     if problems or title is None or url is None:
         return _ReadResult(None, problems, *lines)
     # A summary of the editor's own adds words; one cut from the first paragraph would count it twice.
@@ -218,6 +222,8 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
         terms=tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:KEPT_TERMS]),
         body_pictures=rendered.pictures,
         aliases=aliases,
+        heading_ids=rendered.heading_ids,
+        body_links=tuple(reference(link.href, source, body_line + link.line - 1, link.column) for link in rendered.source_links),
     )
     return _ReadResult(article, problems, *lines)
 
@@ -309,15 +315,39 @@ def _check_unique(results: list[_ReadResult], problems: Problems) -> None:
             problems.error(article.source, result.slug_line, f"same URL {article.url} as {url_owner}")
 
 
-def _check_related_pins(results: list[_ReadResult], problems: Problems) -> None:
-    """Pinned related articles must be other articles of the same language."""
+_UNTIL_PINNED = "it is not pinned until it is published"
+
+
+def _pin_related(results: list[_ReadResult], files: ArticleFiles, problems: Problems) -> ArticleFiles:
+    """Pinned related articles must be other built articles of the same language, named by slug or by file."""
     slugs = {(r.article.lang, r.article.slug) for r in results}
     hints = {lang: Suggestions(sorted(slug for slug_lang, slug in slugs if slug_lang == lang)) for lang, _ in slugs}
+    unpublished = {(article.lang, article.slug): article.source for article in files.left_out.values()}
+    pinned = dict(files.built)
     for result in results:
         article = result.article
-        for pin in article.related_pins:
+        pins = []
+        for pin, line in zip(article.related_pins, result.related_lines):
+            if is_source_link(pin):
+                found = files.find(reference(pin, article.source, line), problems, "related article",
+                                   _UNTIL_PINNED, public=not article.draft)
+                if found is None:
+                    continue
+                if found[0].lang != article.lang:
+                    problems.error(article.source, line, f"related article {pin}: {found[0].source} is in '{found[0].lang}';"
+                                                         f" related articles are in the article's own language '{article.lang}'")
+                    continue
+                pin = found[0].slug
             if pin == article.slug:
-                problems.error(article.source, result.related_line, f"'related' lists the article itself ('{pin}')")
+                problems.error(article.source, line, f"'related' lists the article itself ('{pin}')")
+            elif (article.lang, pin) in unpublished:
+                problems.warn(article.source, line, f"related article '{pin}': "
+                                                    + left_out(unpublished[article.lang, pin], _UNTIL_PINNED))
             elif (article.lang, pin) not in slugs:
                 hint = hints[article.lang](pin, article.source)
-                problems.error(article.source, result.related_line, f"related article '{pin}' not found in '{article.lang}' {hint}")
+                problems.error(article.source, line, f"related article '{pin}' not found in '{article.lang}' {hint}")
+            else:
+                pins.append(pin)
+        if tuple(pins) != article.related_pins:
+            pinned[article.source] = replace(article, related_pins=tuple(pins))
+    return replace(files, built=pinned)

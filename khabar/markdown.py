@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from typing import Callable, Sequence
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -32,6 +32,23 @@ class RenderedBody:
     word_count: int
     text: str  # the words of every paragraph and heading, for comparing articles
     pictures: tuple[Picture, ...] = ()  # the raster pictures it shows
+    heading_ids: tuple[str, ...] = ()  # in the order of the headings
+    source_links: tuple[SourceLink, ...] = ()  # its links to articles by their file, in order; see `fill_source_links`
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """A link to an article by its Markdown file ("../en/other.md#heading"), or to a heading of its own ("#heading")."""
+
+    href: str  # as Markdown normalised it: percent-encoded
+    line: int  # in the Markdown text, 1-based
+    column: int  # of its destination on that line, 1-based; 0 when it is not written there (a reference-style link)
+
+
+# Where the n-th source link opens and closes in the rendered HTML, until `fill_source_links` knows its URL. Markdown
+# turns every NUL of its input into U+FFFD, so no text of the editor's can look like one; attribute values are
+# escaped, so the opening tag ends at the first ">".
+_SOURCE_LINK = re.compile('<a href="\x00(\\d+)\x00"[^>]*>|</a\x00(\\d+)\x00>')
 
 
 @lru_cache(maxsize=2)
@@ -39,23 +56,26 @@ def _parser(allow_html: bool) -> MarkdownIt:
     # markdown-it's link validation already refuses javascript:, vbscript:, file: and data: URLs.
     parser = MarkdownIt("commonmark", {"html": allow_html, "typographer": False}).enable("table")
     parser.core.ruler.push("heading_ids", _give_heading_ids)
+    parser.core.ruler.push("source_links", _mark_source_links)
     parser.add_render_rule("image", _render_image)
+    parser.add_render_rule("link_close", _render_link_close)
     return parser
 
 
 def _give_heading_ids(state: StateCore) -> None:
     """Each heading below the title an id made from its text, to link to; one no other element of its page has."""
     template_ids: re.Pattern[str] | None = state.env.get("template_ids")
-    taken: set[str] = set()
+    taken: dict[str, None] = {}  # a set that keeps the headings' order
+    state.env["heading_ids"] = taken
     for index, token in enumerate(state.tokens):
         if token.type == "heading_open" and token.tag != "h1":
             text = "".join(child.content for child in state.tokens[index + 1].children or () if child.type in ("text", "code_inline"))
             heading_id = _free_id(slugify(text) or "section", taken, template_ids)
-            taken.add(heading_id)
+            taken[heading_id] = None
             token.attrSet("id", heading_id)
 
 
-def _free_id(wanted: str, taken: set[str], template_ids: re.Pattern[str] | None) -> str:
+def _free_id(wanted: str, taken: dict[str, None], template_ids: re.Pattern[str] | None) -> str:
     """`wanted`, else it numbered: "main-1" for a heading "Main", "same-1" for the second heading "Same".
 
     An id a template may give ("slide-{{ loop.index }}") matches only ids with as many hyphens as its own; numbering
@@ -70,6 +90,69 @@ def _free_id(wanted: str, taken: set[str], template_ids: re.Pattern[str] | None)
     return candidate
 
 
+def is_source_link(href: str) -> bool:
+    """Whether a link names an article by its Markdown file, or a heading of the article itself."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return False
+    return parts.path.endswith(".md") or (not parts.path and not parts.query and bool(parts.fragment))
+
+
+def _mark_source_links(state: StateCore) -> None:
+    """Note each link to an article by its file, where it is written, and leave a placeholder for its URL."""
+    links: list[SourceLink] = []
+    state.env["source_links"] = links
+    lines: list[str] | None = None
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        line = token.map[0] if token.map else 0
+        searched_from = 0  # two links on one line: the second is found after the first
+        open_number: int | None = None
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line, searched_from = line + 1, 0
+            elif child.type == "link_open" and is_source_link(href := str(child.attrGet("href"))):
+                lines = lines if lines is not None else state.src.split("\n")
+                column, searched_from = _destination_column(lines[line] if line < len(lines) else "", href, searched_from)
+                open_number = len(links)
+                child.attrSet("href", f"\x00{open_number}\x00")
+                links.append(SourceLink(href, line + 1, column))
+            elif child.type == "link_close" and open_number is not None:
+                child.meta["source_link"] = open_number  # links do not nest: this closes the one just opened
+                open_number = None
+
+
+def _destination_column(line: str, href: str, start: int) -> tuple[int, int]:
+    """The 1-based column of a link's destination on its line, 0 if not there, and where to look for the next one."""
+    for written in (unquote(href), href):
+        for opening in ("(", "(<"):  # [text](destination) or [text](<destination>)
+            found = line.find(opening + written, start)
+            if found >= 0:
+                return found + len(opening) + 1, found + len(opening) + len(written)
+    return 0, start
+
+
+def _render_link_close(self: RendererHTML, tokens: Sequence[Token], index: int, options, env) -> str:
+    number = tokens[index].meta.get("source_link")
+    return "</a>" if number is None else f"</a\x00{number}\x00>"
+
+
+def fill_source_links(html: str, hrefs: Sequence[str | None]) -> str:
+    """The body's HTML with its n-th source link pointing at `hrefs[n]`, or reduced to its text where that is None."""
+
+    def filled(match: re.Match[str]) -> str:
+        opening, closing = match.group(1), match.group(2)
+        href = hrefs[int(opening if opening is not None else closing)]
+        if href is None:
+            return ""
+        if closing is not None:
+            return "</a>"
+        return match.group(0).replace(f"\x00{opening}\x00", escape(href), 1)
+
+    return _SOURCE_LINK.sub(filled, html)
+
+
 def render_markdown(
     source: str, allow_html: bool = False, locate_image: ImageLocator | None = None, eager_first_picture: bool = False,
     template_ids: re.Pattern[str] | None = None,
@@ -77,7 +160,8 @@ def render_markdown(
     """The body's HTML and words; `eager_first_picture` when no picture above the body comes first on the page,
     `template_ids` the ids its page's templates use, which its headings' ids must not repeat."""
     parser = _parser(allow_html)
-    tokens = parser.parse(source, {"template_ids": template_ids})
+    parse_env = {"template_ids": template_ids}
+    tokens = parser.parse(source, parse_env)
     pictures = _locate_images(tokens, locate_image) if locate_image else ()
     first_paragraph = ""
     word_count = 0
@@ -94,7 +178,10 @@ def render_markdown(
                 if child.type in ("text", "code_inline", "softbreak", "hardbreak")
             ).strip()
     env = {"eager_pictures": 1 if eager_first_picture else 0}
-    return RenderedBody(parser.renderer.render(tokens, parser.options, env), first_paragraph, word_count, "\n".join(texts), pictures)
+    return RenderedBody(
+        parser.renderer.render(tokens, parser.options, env), first_paragraph, word_count, "\n".join(texts), pictures,
+        tuple(parse_env["heading_ids"]), tuple(parse_env["source_links"]),
+    )
 
 
 def _locate_images(tokens: list[Token], locate_image: ImageLocator) -> tuple[Picture, ...]:

@@ -64,9 +64,10 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
         config = config.with_base_url(options.base_url)
     built_at = build_time(options.now)
     problems = Problems()
-    articles = load_articles(config, problems, include_drafts=options.include_drafts)
+    files = load_articles(config, problems, include_drafts=options.include_drafts)
+    articles = list(files.built.values())
     events = [event for article in articles for event in article.timeline_events]
-    timelines = load_timelines(config, events, {article.translation_key for article in articles}, problems)
+    timelines = load_timelines(config, events, files, problems)
     assets = collect_assets(root, problems)
     if problems:
         raise BuildFailed(problems)

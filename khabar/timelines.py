@@ -15,6 +15,7 @@ from pathlib import Path
 from .config import CONFIG_FILE, CONTENT_DIR, Localized, SiteConfig, read_localized, read_texts
 from .fields import FieldReader, Suggestions, YamlMapping, parse_mapping, suggest
 from .problems import Problems
+from .references import ArticleFiles, is_source_link, left_out, reference
 from .sourcefile import files_under, read_source
 
 TIMELINES_FOLDER = "timelines"  # under content/
@@ -64,7 +65,8 @@ class Event:
     date: EventDate
     title: dict[str, str]
     text: dict[str, str] | None
-    articles: tuple[str, ...]  # translation keys of the articles that report it
+    articles: tuple[str, ...]  # the articles that report it, as written: translation keys or files ("../ar/visit.md")
+    article_lines: tuple[int, ...]  # the line of each
     source: str
     line: int
     from_article: bool  # declared in an article's front matter rather than in a timeline file
@@ -106,14 +108,15 @@ def read_events(
         title = read_texts(event_fields, "title", languages, required=True, own_language=own_language)
         text = read_texts(event_fields, "text", languages, own_language=own_language)
         articles = (own_article,) if own_article else tuple(event_fields.string_list("articles"))
+        article_lines = tuple(item.lines.get(f"articles.{index}", item.line_of("articles")) for index in range(len(articles)))
         if date and title:
             timeline = event_fields.string("timeline") if own_article else None
-            events.append(Event(timeline, date, title, text, articles, item.path, item.start_line, own_article is not None))
+            events.append(Event(timeline, date, title, text, articles, article_lines, item.path, item.start_line, own_article is not None))
     return events
 
 
 def load_timelines(
-    config: SiteConfig, article_events: list[Event], article_keys: set[str], problems: Problems
+    config: SiteConfig, article_events: list[Event], articles: ArticleFiles, problems: Problems
 ) -> tuple[Timeline, ...]:
     """Every timeline, its file's events and the articles' events merged, in chronological order."""
     files = _read_timeline_files(config, problems)
@@ -132,7 +135,7 @@ def load_timelines(
     timelines = []
     for key, (title, intro, _, source) in files.items():
         merged = _merge_translations(events_by_timeline[key])
-        timelines.append(Timeline(key, title, intro, tuple(_checked(config, merged, article_keys, problems)), source))
+        timelines.append(Timeline(key, title, intro, tuple(_checked(config, merged, articles, problems)), source))
     return tuple(timelines)
 
 
@@ -177,14 +180,30 @@ def _merge_translations(events: list[Event]) -> list[Event]:
     return sorted(merged.values(), key=lambda event: (event.date, event.source, event.line))
 
 
-def _checked(config: SiteConfig, events: list[Event], article_keys: set[str], problems: Problems) -> list[TimelineEvent]:
+_UNTIL_LISTED = "the event does not list it until it is published"
+
+
+def _checked(config: SiteConfig, events: list[Event], articles: ArticleFiles, problems: Problems) -> list[TimelineEvent]:
     default = config.default_language
+    article_keys = {article.translation_key for article in articles.built.values()}
+    unpublished = {article.translation_key: article.source for article in articles.left_out.values()}
     hints = Suggestions(sorted(article_keys))
     checked = []
     for event in events:
-        for key in event.articles:
-            if key not in article_keys:
-                problems.error(event.source, event.line, f"timeline event links to unknown article '{key}' {hints(key, event.source)}")
+        keys = []
+        for key, line in zip(event.articles, event.article_lines):
+            if is_source_link(key):
+                found = articles.find(reference(key, event.source, line), problems, "timeline event's article",
+                                   _UNTIL_LISTED, public=True)
+                if found:
+                    keys.append(found[0].translation_key)
+            elif key in article_keys:
+                keys.append(key)
+            elif key in unpublished:
+                problems.warn(event.source, line, f"timeline event's article '{key}': "
+                                                  + left_out(unpublished[key], _UNTIL_LISTED))
+            else:
+                problems.error(event.source, line, f"timeline event links to unknown article '{key}' {hints(key, event.source)}")
         if default not in event.title:
             problems.error(event.source, event.line, f"timeline event has no title in the default language '{default}'")
             continue
@@ -195,6 +214,6 @@ def _checked(config: SiteConfig, events: list[Event], article_keys: set[str], pr
             event.date,
             Localized(event.title, default),
             Localized(event.text, default if default in event.text else next(iter(event.text))) if event.text else None,
-            event.articles,
+            tuple(dict.fromkeys(keys)),
         ))
     return checked
