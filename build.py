@@ -12,6 +12,7 @@ import click
 
 from khabar.fields import is_real_offset
 from khabar.pipeline import BuildOptions, build as build_site, check as check_site
+from khabar.pipeline import fix_spellings
 from khabar.problems import BuildFailed, Problem
 from khabar.scaffold import new_article
 from khabar.write import OutputFailed, UnsafeOutput
@@ -98,9 +99,13 @@ def build(root: Path, out: Path | None, drafts: bool, base_url: str | None, now:
 
 
 @cli.command()
+@click.option("--fix", is_flag=True, help="First rewrite every variant spelling the glossary lists to the house spelling, in place.")
 @click.pass_obj
-def check(root: Path) -> None:
-    """Validate the configuration and every article without writing anything."""
+def check(root: Path, fix: bool) -> None:
+    """Validate the configuration and every article without writing anything (but the spellings --fix rewrites)."""
+    if fix:
+        for respelling in fix_spellings(root):
+            click.echo(str(respelling))
     problems = check_site(root)
     _report(problems.errors, problems.warnings)
     if problems.errors:

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 from .config import CONTENT_DIR, SiteConfig, locate_image
 from .content import Article, Image, Picture, Tag
 from .fields import FieldReader, Suggestions, parse_mapping, suggest
+from .glossary import GLOSSARY_FILE
 from .markdown import ImageLocator, render_markdown
 from .pictures import PictureError
 from .problems import Problems
@@ -74,7 +75,7 @@ def _discover_sources(config: SiteConfig, problems: Problems) -> list[str]:
     sources = []
     for entry in sorted(content.iterdir()):
         relative = f"{CONTENT_DIR}/{entry.name}"
-        if entry.name.startswith(".") or entry.name == TIMELINES_FOLDER:
+        if entry.name.startswith(".") or entry.name in (TIMELINES_FOLDER, GLOSSARY_FILE):
             continue
         if not entry.is_dir():
             problems.error(relative, 0, f"not in a language folder: articles live in content/<lang>/ ({', '.join(config.language_codes)})")
@@ -122,7 +123,7 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     text = read_source(config.root, source, problems, MAX_ARTICLE_BYTES)
     if text is None:
         return _ReadResult(None, problems, 1, 1, 1)
-    split = _split_front_matter(text, source, problems)
+    split = split_front_matter(text, source, problems)
     if split is None:
         return _ReadResult(None, problems, 1, 1, 1)
     front_matter, body, body_line = split
@@ -226,7 +227,7 @@ def _shortened(paragraph: str) -> str:
     return paragraph if len(words) <= SUMMARY_WORDS else " ".join(words[:SUMMARY_WORDS]) + "…"
 
 
-def _split_front_matter(text: str, source: str, problems: Problems) -> tuple[str, str, int] | None:
+def split_front_matter(text: str, source: str, problems: Problems) -> tuple[str, str, int] | None:
     """(front matter, body, line the body starts on) of an article."""
     lines = text.split("\n")
     if lines[0].rstrip() != FRONT_MATTER_FENCE:

@@ -13,10 +13,13 @@ from typing import Callable
 
 from ..model import Site
 from ..problems import Problems
+from .glossary import check_glossary
 
 Check = Callable[[Site, Problems], None]
 
-CHECKS: tuple[Check, ...] = ()
+CHECKS: tuple[Check, ...] = (
+    check_glossary,
+)
 
 
 def run_checks(site: Site, problems: Problems) -> None:
