@@ -122,6 +122,14 @@ class NameFinder:
         return variants, contradictions
 
 
+def respelled(found: str, canonical: str) -> str:
+    """The canonical spelling laid out as the variant was: a name wrapped over two lines stays wrapped, if it can."""
+    words, separators = canonical.split(), re.findall(r"\s+", found.strip())
+    if len(separators) != len(words) - 1:
+        return canonical
+    return "".join(word + separator for word, separator in zip(words, [*separators, ""]))
+
+
 def _alternatives(spellings: list[str]) -> re.Pattern[str]:
     """One pattern finding any of the spellings as whole words, a clitic before it left out of the match."""
     groups = "|".join(f"(?P<s{index}>{spelling_pattern(spelling)})" for index, spelling in enumerate(spellings))

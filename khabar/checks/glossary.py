@@ -20,7 +20,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from ..config import CONTENT_DIR, SiteConfig
-from ..glossary import GLOSSARY_PATH, Contradiction, NameFinder, Variant, read_glossary
+from ..glossary import GLOSSARY_PATH, Contradiction, NameFinder, Variant, read_glossary, respelled
 from ..load import split_front_matter
 from ..model import Site
 from ..problems import Problems
@@ -68,7 +68,8 @@ class Respelling:
     canonical: str
 
     def __str__(self) -> str:
-        return f'{self.path}:{self.line}:{self.column}: fixed: "{self.found}" → "{self.canonical}"'
+        found = " ".join(self.found.split())  # a name wrapped over two lines, on one
+        return f'{self.path}:{self.line}:{self.column}: fixed: "{found}" → "{self.canonical}"'
 
 
 def check_glossary(site: Site, problems: Problems) -> None:
@@ -244,7 +245,7 @@ def _rewrite(root: Path, source: str, variants: list[Variant]) -> bool:
 
     for variant in sorted(variants, key=lambda v: v.start, reverse=True):
         start, end = in_raw(variant.start), in_raw(variant.end)
-        raw = raw[:start] + variant.spelling.canonical + raw[end:]
+        raw = raw[:start] + respelled(raw[start:end], variant.spelling.canonical) + raw[end:]
     real, _ = locate(root, source)
     folder = os.path.dirname(real)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".khabar-fix-")
