@@ -34,6 +34,8 @@ _WORD = re.compile(r"\w")
 _WORD_CHARACTER = rf"[\w{WORD_MARKS}]"
 # Clitics an Arabic name may wear: و or ف (and), then ب, ك or ل (with, as, for), or the article, or both (بال, لل).
 _CLITICS = "(?:[وف]?(?:[بكل]?ال|لل|[بكل])?)"
+_CLITIC = re.compile(_CLITICS)
+_WORD_RUN = re.compile(rf"[\w{WORD_MARKS}]+")
 
 
 @dataclass(frozen=True)
@@ -92,24 +94,23 @@ class NameFinder:
     """Finds the glossary's names and descriptors of one language in texts, as written."""
 
     def __init__(self, spellings: list[Spelling], descriptors: list[Descriptor]):
-        # Longest first, so that "Kim Jong Un" is read whole before a shorter name inside it.
-        self.spellings = sorted(spellings, key=lambda spelling: -len(spelling_key(spelling.text)))
+        self.spellings = spellings
         self.descriptors = descriptors
-        self._names = _alternatives([spelling.text for spelling in self.spellings])
+        self._names = _Index([spelling.text for spelling in spellings])
         self._descriptor_keys = list(dict.fromkeys(spelling_key(descriptor.text) for descriptor in descriptors))
-        self._descriptors = _alternatives(self._descriptor_keys)
+        self._descriptors = _Index(self._descriptor_keys)
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> tuple[list[Variant], list[Contradiction]]:
         """The variants and contradictions in text[start:end], at their places in `text`."""
         end = len(text) if end is None else end
-        names = _sightings(self._names, text, start, end)
+        names = self._names.sightings(text, start, end)
         variants = [
             Variant(sighting.start, sighting.end, text[sighting.start:sighting.end], self.spellings[sighting.index])
             for sighting in names if self.spellings[sighting.index].is_variant
         ]
         contradictions = []
         starts = [name.start for name in names]
-        for sighting in _sightings(self._descriptors, text, start, end) if self.descriptors else ():
+        for sighting in self._descriptors.sightings(text, start, end):
             beside = _nearest_name(text, names, starts, sighting)
             if beside is None:
                 continue
@@ -130,18 +131,51 @@ def respelled(found: str, canonical: str) -> str:
     return "".join(word + separator for word, separator in zip(words, [*separators, ""]))
 
 
-def _alternatives(spellings: list[str]) -> re.Pattern[str]:
-    """One pattern finding any of the spellings as whole words, a clitic before it left out of the match."""
-    groups = "|".join(f"(?P<s{index}>{spelling_pattern(spelling)})" for index, spelling in enumerate(spellings))
-    return re.compile(rf"(?<!{_WORD_CHARACTER}){_CLITICS}(?:{groups})(?!{_WORD_CHARACTER})", re.IGNORECASE)
+class _Index:
+    """Spellings by the word they begin with, so that at each word of a text only those that may begin there are tried.
+
+    One pattern of every spelling as alternatives would be tried at every word, a hundred names a word;
+    a look-up here costs about what reading the word does.
+    """
+
+    def __init__(self, spellings: list[str]):
+        self._patterns = [
+            re.compile(rf"(?<!{_WORD_CHARACTER}){_CLITICS}(?P<name>{spelling_pattern(spelling)})(?!{_WORD_CHARACTER})", re.IGNORECASE)
+            for spelling in spellings
+        ]
+        # Longest first, so that "Kim Jong Un" is read whole before a shorter name that begins it.
+        longest_first = sorted(range(len(spellings)), key=lambda index: -len(spelling_key(spellings[index])))
+        self._longest_first = {index: rank for rank, index in enumerate(longest_first)}
+        self._by_first_word: dict[str, list[int]] = {}
+        for index, spelling in enumerate(spellings):
+            if (first := _WORD_RUN.search(spelling_key(spelling))) is not None:
+                self._by_first_word.setdefault(first.group(), []).append(index)
+        self._candidates: dict[str, tuple[int, ...]] = {}  # by word as written: a text repeats most of its words
+
+    def _may_begin_with(self, word: str) -> tuple[int, ...]:
+        """The spellings that may begin at a word, with a clitic or without, longest first."""
+        keys = _without_clitics(spelling_key(word))
+        return tuple(sorted({index for key in keys for index in self._by_first_word.get(key, ())}, key=self._longest_first.__getitem__))
+
+    def sightings(self, text: str, start: int, end: int) -> list[_Sighting]:
+        """Every spelling in text[start:end], without the clitics before it, in order and not overlapping."""
+        found: list[_Sighting] = []
+        for word in _WORD_RUN.finditer(text, start, end):
+            if found and word.start() < found[-1].end:
+                continue
+            candidates = self._candidates.get(word.group())
+            if candidates is None:
+                candidates = self._candidates[word.group()] = self._may_begin_with(word.group())
+            for index in candidates:
+                if (match := self._patterns[index].match(text, word.start(), end)) is not None:
+                    found.append(_Sighting(match.start("name"), match.end("name"), index))
+                    break
+        return found
 
 
-def _sightings(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[_Sighting]:
-    found = []
-    for match in pattern.finditer(text, start, end):
-        group = match.lastgroup or ""
-        found.append(_Sighting(match.start(group), match.end(group), int(group[1:])))
-    return found
+def _without_clitics(word: str) -> list[str]:
+    """A word as it is and without each clitic it may begin with: وبالفوستوشني, بالفوستوشني, الفوستوشني, فوستوشني."""
+    return [word, *(word[length:] for length in range(1, min(4, len(word) - 1) + 1) if _CLITIC.fullmatch(word[:length]))]
 
 
 def _nearest_name(text: str, names: list[_Sighting], starts: list[int], descriptor: _Sighting) -> _Sighting | None:

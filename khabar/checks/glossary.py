@@ -39,11 +39,12 @@ _MARKDOWN_NOT_PROSE = re.compile("|".join((
     _URL,
     r"\]\(\s*(?:<[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)",
     r"^ {0,3}\[[^\]\n]+\]:[^\n]*",
-    r"<!--.*?-->",
-    r"</?[A-Za-z][^<>]*>",
+    r"<!--.{0,4000}?-->",  # bounded, as below: a text of many "<" never closed must not take quadratic time
+    r"</?[A-Za-z][^<>]{0,2000}>",
 )), re.MULTILINE | re.DOTALL)
 _URL_ONLY = re.compile(_URL)
 _BACKTICKS = re.compile(r"(?<![`\\])`+(?!`)")
+_PARAGRAPH_END = re.compile(r"\n[^\S\n]*\n")
 _CODE_BLOCKS = ("fence", "code_block", "html_block")
 
 
@@ -204,10 +205,11 @@ def _code_spans(body: str) -> list[tuple[int, int]]:
     """Inline code: a run of backticks to the next run as long, within a paragraph."""
     spans = []
     position = 0
+    paragraph_ends = [*(match.start() for match in _PARAGRAPH_END.finditer(body)), len(body)]
     while (opening := _BACKTICKS.search(body, position)) is not None:
-        closing = re.compile(rf"(?<!`){opening.group()}(?!`)").search(body, opening.end())
-        paragraph_end = re.compile(r"\n[^\S\n]*\n").search(body, opening.end())
-        if closing is None or (paragraph_end is not None and paragraph_end.start() < closing.start()):
+        paragraph_end = paragraph_ends[bisect.bisect_left(paragraph_ends, opening.end())]
+        closing = re.compile(rf"(?<!`){opening.group()}(?!`)").search(body, opening.end(), paragraph_end)
+        if closing is None:
             position = opening.end()
             continue
         spans.append((opening.start(), closing.end()))
