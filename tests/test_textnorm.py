@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from khabar.textnorm import normalize_arabic, search_form, search_words, stem, stem_arabic, stem_english, terms
+from khabar.textnorm import normalize_arabic, search_form, search_words, spelling_key, spelling_pattern, stem, stem_arabic, stem_english, terms
 
 
 def test_normalisation_drops_tashkeel_and_tatweel_and_unifies_letters():
@@ -78,3 +80,21 @@ def test_search_words_are_the_distinct_words_of_the_search_form_in_order():
     text = "قال بوتين إن بوتين، وبوتين أيضًا، التقى كيم Kim in Vostochny, Kim said. ٢٠٢٣"
     assert search_words(text) == list(dict.fromkeys(search_form(text).split()))
     assert search_words(text)[:3] == ["قال", "بوتين", "ان"]
+
+
+@pytest.mark.parametrize("written", ["كيم جونغ أون", "كِيمْ جُونْغ أُون", "كيـــم جونغ اون", "كيم جونغ إون", "كيم\nجونغ آون"])
+def test_a_spelling_pattern_matches_every_way_of_writing_the_name(written):
+    assert re.fullmatch(spelling_pattern("كيم جونغ أون"), written)
+    assert spelling_key(written) == spelling_key("كيم جونغ أون") == "كيم جونغ اون"
+
+
+@pytest.mark.parametrize("written", ["كيم جونج أون", "كيم جونغ", "كيم\n\nجونغ أون", "كيمجونغ أون"])
+def test_a_spelling_pattern_matches_nothing_else(written):
+    assert not re.fullmatch(spelling_pattern("كيم جونغ أون"), written)
+
+
+def test_spelling_patterns_unify_ta_marbuta_alef_maqsura_digits_and_latin_case():
+    assert re.fullmatch(spelling_pattern("قمة مستشفى"), "قمه مستشفي")
+    assert re.fullmatch(spelling_pattern("سو-35"), "سو-٣٥") and re.fullmatch(spelling_pattern("سو-35"), "سو-۳۵")
+    assert re.fullmatch(spelling_pattern("Kim Jong Un"), "KIM JONG UN", re.IGNORECASE)
+    assert spelling_key("Su-٣٥") == spelling_key("SU-35") == "su-35"
