@@ -46,6 +46,7 @@ _URL_ONLY = re.compile(_URL)
 _BACKTICKS = re.compile(r"(?<![`\\])`+(?!`)")
 _PARAGRAPH_END = re.compile(r"\n[^\S\n]*\n")
 _CODE_BLOCKS = ("fence", "code_block", "html_block")
+_BLOCKS = MarkdownIt("commonmark").enable("table")  # blocks as the build's parser reads them
 
 
 @dataclass(frozen=True)
@@ -69,25 +70,24 @@ class Respelling:
     canonical: str
 
     def __str__(self) -> str:
-        found = " ".join(self.found.split())  # a name wrapped over two lines, on one
-        return f'{self.path}:{self.line}:{self.column}: fixed: "{found}" → "{self.canonical}"'
+        return f'{self.path}:{self.line}:{self.column}: fixed: "{_one_line(self.found)}" → "{self.canonical}"'
 
 
 def check_glossary(site: Site, problems: Problems) -> None:
     """Every variant spelling and every contradiction of the glossary in the site's sources, as warnings."""
     finders = read_glossary(site.config, problems)
-    for source in _sources(site.config, site, finders):
+    for source in _sources(site, finders):
         text, variants, contradictions = _findings(site.config, source, finders, problems)
         starts = _line_starts(text)
         for variant in variants:
             line, column = _place(starts, variant.start)
             spelling = variant.spelling
-            problems.warn(source, line, f'"{variant.found}" is not the house spelling: write "{spelling.canonical}"'
+            problems.warn(source, line, f'"{_one_line(variant.found)}" is not the house spelling: write "{spelling.canonical}"'
                                         f" ({GLOSSARY_PATH}: '{spelling.entry}')", column)
         for contradiction in contradictions:
             line, column = _place(starts, contradiction.start)
             descriptor = contradiction.descriptor
-            problems.warn(source, line, f'"{contradiction.found}" beside "{contradiction.name}" contradicts the glossary:'
+            problems.warn(source, line, f'"{_one_line(contradiction.found)}" beside "{_one_line(contradiction.name)}" contradicts the glossary:'
                                         f" it is not said of {descriptor.canonical} ({GLOSSARY_PATH}: '{descriptor.entry}')", column)
 
 
@@ -96,7 +96,7 @@ def respell(site: Site) -> list[Respelling]:
     problems = Problems()  # what cannot be read or fixed here, check reports
     finders = read_glossary(site.config, problems)
     changes = []
-    for source in _sources(site.config, site, finders):
+    for source in _sources(site, finders):
         text, variants, _ = _findings(site.config, source, finders, problems)
         if variants and _rewrite(site.config.root, source, variants):
             starts = _line_starts(text)
@@ -104,13 +104,18 @@ def respell(site: Site) -> list[Respelling]:
     return changes
 
 
-def _sources(config: SiteConfig, site: Site, finders: dict[str, NameFinder]) -> list[str]:
+def _one_line(found: str) -> str:
+    """Words as found, a name wrapped over two lines on one."""
+    return " ".join(found.split())
+
+
+def _sources(site: Site, finders: dict[str, NameFinder]) -> list[str]:
     """The articles' files and the timeline files, or none when there is no glossary to read them with."""
     if not finders:
         return []
     articles = sorted(article.source for article in chain.from_iterable(site.articles.values()))
     folder = f"{CONTENT_DIR}/{TIMELINES_FOLDER}"
-    timelines = [path for path in files_under(config.root, folder, Problems())
+    timelines = [path for path in files_under(site.config.root, folder, Problems())
                  if path.endswith((".yaml", ".yml")) and path.count("/") == folder.count("/") + 1]
     return articles + timelines
 
@@ -125,6 +130,8 @@ def _findings(config: SiteConfig, source: str, finders: dict[str, NameFinder], p
         if finder is None:
             continue
         found_variants, found_contradictions = finder.find(text, passage.start, passage.end)
+        if not found_variants and not found_contradictions:
+            continue
         not_prose = _not_prose(text, passage)
         variants.extend(v for v in found_variants if not _overlaps(v.start, v.end, not_prose))
         contradictions.extend(c for c in found_contradictions if not _overlaps(c.start, c.end, not_prose))
@@ -192,7 +199,7 @@ def _not_prose(text: str, passage: _Passage) -> list[tuple[int, int]]:
     body = text[passage.start:passage.end]
     starts = _line_starts(body)
     spans = []
-    for token in MarkdownIt("commonmark").enable("table").parse(body):
+    for token in _BLOCKS.parse(body):
         if token.type in _CODE_BLOCKS and token.map:
             first, last = token.map
             spans.append((starts[first], starts[last] if last < len(starts) else len(body)))
