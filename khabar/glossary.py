@@ -29,13 +29,14 @@ SPELLING_KEYS = ["name", "variants", "contradictions"]
 # A descriptor stands "beside" a name when no more than this many words come between them, in either order,
 # within one sentence: "الزعيم الكوري الجنوبي كيم جونج أون" (none), "Kim Jong Un, the South Korean leader" (one).
 WORDS_BETWEEN = 3
+_CHARACTERS_BETWEEN = 120  # more than three words ever take, with their punctuation: farther is not beside
 _SENTENCE_END = re.compile(r"[.!?؟؛…]|\n[^\S\n]*\n")
 _WORD = re.compile(r"\w")
 _WORD_CHARACTER = rf"[\w{WORD_MARKS}]"
 # Clitics an Arabic name may wear: و or ف (and), then ب, ك or ل (with, as, for), or the article, or both (بال, لل).
 _CLITICS = "(?:[وف]?(?:[بكل]?ال|لل|[بكل])?)"
 _CLITIC = re.compile(_CLITICS)
-_WORD_RUN = re.compile(rf"[\w{WORD_MARKS}]+")
+_WORD_RUN = re.compile(_WORD_CHARACTER + "+")
 
 
 @dataclass(frozen=True)
@@ -153,9 +154,11 @@ class _Index:
         self._candidates: dict[str, tuple[int, ...]] = {}  # by word as written: a text repeats most of its words
 
     def _may_begin_with(self, word: str) -> tuple[int, ...]:
-        """The spellings that may begin at a word, with a clitic or without, longest first."""
+        """The spellings that may begin at a word as written, with a clitic or without, longest first; kept for the next time."""
         keys = _without_clitics(spelling_key(word))
-        return tuple(sorted({index for key in keys for index in self._by_first_word.get(key, ())}, key=self._longest_first.__getitem__))
+        found = {index for key in keys for index in self._by_first_word.get(key, ())}
+        candidates = self._candidates[word] = tuple(sorted(found, key=self._longest_first.__getitem__))
+        return candidates
 
     def sightings(self, text: str, start: int, end: int) -> list[_Sighting]:
         """Every spelling in text[start:end], without the clitics before it, in order and not overlapping."""
@@ -165,7 +168,7 @@ class _Index:
                 continue
             candidates = self._candidates.get(word.group())
             if candidates is None:
-                candidates = self._candidates[word.group()] = self._may_begin_with(word.group())
+                candidates = self._may_begin_with(word.group())
             for index in candidates:
                 if (match := self._patterns[index].match(text, word.start(), end)) is not None:
                     found.append(_Sighting(match.start("name"), match.end("name"), index))
@@ -184,21 +187,21 @@ def _nearest_name(text: str, names: list[_Sighting], starts: list[int], descript
     after = bisect.bisect_left(starts, descriptor.end)
     candidates = []
     if after < len(names):
-        candidates.append((_words_between(text[descriptor.end:names[after].start]), 0, names[after]))
+        candidates.append((_words_between(text, descriptor.end, names[after].start), 0, names[after]))
     if after > 0:
         before = names[after - 1]
         if before.end > descriptor.start:  # the descriptor's words are part of a name ("Korean Central News Agency")
             return None
-        candidates.append((_words_between(text[before.end:descriptor.start]), 1, before))
+        candidates.append((_words_between(text, before.end, descriptor.start), 1, before))
     near = [candidate for candidate in candidates if candidate[0] is not None and candidate[0] <= WORDS_BETWEEN]
     return min(near, key=lambda candidate: candidate[:2])[2] if near else None
 
 
-def _words_between(text: str) -> int | None:
-    """How many words a stretch of text holds, or None if a sentence ends in it."""
-    if _SENTENCE_END.search(text):
+def _words_between(text: str, start: int, end: int) -> int | None:
+    """How many words text[start:end] holds, or None if a sentence ends in it (or it is too long to look at)."""
+    if end - start > _CHARACTERS_BETWEEN or _SENTENCE_END.search(text, start, end):
         return None
-    return sum(1 for piece in text.split() if _WORD.search(piece))
+    return sum(1 for piece in text[start:end].split() if _WORD.search(piece))
 
 
 def read_glossary(config: SiteConfig, problems: Problems) -> dict[str, NameFinder]:
