@@ -277,3 +277,20 @@ def test_the_glossary_is_no_stray_file_of_content(scratch: ScratchSite):
     scratch.article("en", "story", "title: Kim Jong-un in Russia\ndate: 2023-09-13")
     built = scratch.build()
     assert built.returncode == 0 and "glossary" not in built.stderr, built.stderr
+
+
+def test_fix_writes_the_house_spelling_in_english_and_leaves_a_broken_site_alone(scratch: ScratchSite):
+    with_glossary(scratch)
+    english = scratch.article("en", "visit", "title: KIM JONG-UN in Vostochniy\ndate: 2023-09-13", "Pyong Yang said so.")
+    broken = scratch.article("ar", "broken", "title: كيم جونج أون\ndate: not a date")
+    before = broken.read_bytes()
+    refused = run_cli("check", "--fix", root=scratch.root)
+    assert refused.returncode == 1 and "fixed:" not in refused.stdout and broken.read_bytes() == before
+    broken.unlink()
+    fixed = run_cli("check", "--fix", root=scratch.root)
+    assert fixed.stdout.splitlines()[:3] == [
+        'content/en/visit.md:2:8: fixed: "KIM JONG-UN" → "Kim Jong Un"',
+        'content/en/visit.md:2:23: fixed: "Vostochniy" → "Vostochny"',
+        'content/en/visit.md:6:1: fixed: "Pyong Yang" → "Pyongyang"',
+    ]
+    assert english.read_text(encoding="utf-8") == "---\ntitle: Kim Jong Un in Vostochny\ndate: 2023-09-13\n---\n\nPyongyang said so.\n"

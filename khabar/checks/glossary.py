@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import Callable
 
 import yaml
 from markdown_it import MarkdownIt
@@ -47,6 +48,10 @@ _BACKTICKS = re.compile(r"(?<![`\\])`+(?!`)")
 _PARAGRAPH_END = re.compile(r"\n[^\S\n]*\n")
 _CODE_BLOCKS = ("fence", "code_block", "html_block")
 _BLOCKS = MarkdownIt("commonmark").enable("table")  # blocks as the build's parser reads them
+
+
+# The language of the text at a key path of a YAML file ("timeline", "0", "title", "en"), or None if readers never read it.
+_LanguageOf = Callable[[tuple[str, ...], list[str], str], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,7 @@ def _findings(config: SiteConfig, source: str, finders: dict[str, NameFinder], p
 
 
 def _passages(config: SiteConfig, source: str, text: str) -> list[_Passage]:
+    """What readers read of a source: an article's texts in its front matter and its body, a timeline file's texts."""
     if not text:
         return []
     if not source.endswith(".md"):
@@ -172,7 +178,7 @@ def _event_text_language(path: tuple[str, ...], key: str, languages: list[str], 
     return own if len(path) == 3 else path[3] if len(path) == 4 and path[3] in languages else None
 
 
-def _yaml_passages(text: str, offset: int, languages: list[str], own: str, language_of) -> list[_Passage]:
+def _yaml_passages(text: str, offset: int, languages: list[str], own: str, language_of: _LanguageOf) -> list[_Passage]:
     """Each text value of a YAML mapping whose key readers read, where it is written (its quotes included)."""
     try:
         node = yaml.compose(text, Loader=_COMPOSER)
