@@ -103,7 +103,7 @@ def respell(site: Site) -> list[Respelling]:
     changes = []
     for source in _sources(site, finders):
         text, variants, _ = _findings(site.config, source, finders, problems)
-        if variants and _rewrite(site.config.root, source, variants):
+        if variants and rewrite(site.config.root, source, variants):
             starts = _line_starts(text)
             changes.extend(Respelling(source, *_place(starts, v.start), v.found, v.spelling.canonical) for v in variants)
     return changes
@@ -244,7 +244,7 @@ def _place(starts: list[int], offset: int) -> tuple[int, int]:
     return line, offset - starts[line - 1] + 1
 
 
-def _rewrite(root: Path, source: str, variants: list[Variant]) -> bool:
+def rewrite(root: Path, source: str, variants: list[Variant]) -> bool:
     """Put the canonical spellings in place of the variants in the file as it is on disk, byte order mark and
     CRLF line ends kept; the file replaced whole, so a reader never sees it half written. False if it cannot be."""
     data = read_file(root, source, Problems(), MAX_ARTICLE_BYTES)
