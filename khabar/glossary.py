@@ -253,7 +253,10 @@ def _read_entry(
                 taken[spelling_key(text)] = spelling
                 spellings[language].append(spelling)
         for text, line in _listed(language_fields, "contradictions"):
-            descriptors[language].append(Descriptor(text, key, name, line))
+            if any(character.isalpha() for character in text):
+                descriptors[language].append(Descriptor(text, key, name, line))
+            else:
+                problems.error(entry.path, line, f"'{key}' in '{language}': the contradiction {text!r} has no letters")
 
 
 def _listed(fields: FieldReader, key: str) -> list[tuple[str, int]]:

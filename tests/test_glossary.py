@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT, ScratchSite, run_cli
 from khabar.checks.glossary import rewrite
-from khabar.glossary import Descriptor, NameFinder, Spelling
+from khabar.config import load_config
+from khabar.glossary import Descriptor, NameFinder, Spelling, read_glossary
+from khabar.problems import Problems
 
 GLOSSARY = PROJECT / "content" / "glossary.yaml"
 SEED = PROJECT / "tests" / "fixtures" / "seed-article.md"
 KIM, VOSTOCHNY = "كيم جونغ أون", "فوستوتشني"
+CONFIG = load_config(PROJECT)
 
 
 def finder(*names: tuple[str, str, list[str], list[str]]) -> NameFinder:
@@ -254,6 +260,7 @@ putin:
     variants:
       - كيم جونج أون
     wrong: [x]
+    contradictions: [الأوكراني, "--"]
 moscow: Moscow
 empty:
   kind: place
@@ -269,8 +276,9 @@ empty:
         "content/glossary.yaml:7: error: 'kim-jong-un' in 'en': missing required key 'name'",
         "content/glossary.yaml:14: error: 'putin' in 'ar': 'كيم جونج أون' is already a spelling of 'kim-jong-un' (line 5)",
         "content/glossary.yaml:15: error: 'putin' in 'ar': unknown key 'wrong' (known: name, variants, contradictions)",
-        "content/glossary.yaml:16: error: 'moscow' must be a mapping, not str",
-        "content/glossary.yaml:17: error: 'empty' spells its name in no language: add ar: or en: with a name",
+        "content/glossary.yaml:16: error: 'putin' in 'ar': the contradiction '--' has no letters",
+        "content/glossary.yaml:17: error: 'moscow' must be a mapping, not str",
+        "content/glossary.yaml:18: error: 'empty' spells its name in no language: add ar: or en: with a name",
     ])
     # What the glossary does say still counts.
     assert "content/ar/story.md:2:15: warning: \"كيم جونج أون\" is not the house spelling" in result.stderr
@@ -318,3 +326,26 @@ def test_fix_changes_the_variants_and_no_other_byte_whatever_surrounds_them(tmp_
     if found:
         assert rewrite(root, "story.md", found)
     assert (root / "story.md").read_bytes() == after.encode("utf-8")
+
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8), st.sampled_from(["ar", "en", "name", "variants", "kind", "person", KIM]))
+_YAML_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_SCALARS.map(str), inner, max_size=4), max_leaves=20)
+
+
+# Entries of the right shape with any text for spellings: the finder's patterns are made from them.
+_SPELLINGS = st.text(alphabet=st.sampled_from("كيم جونغأونـَ-.()[]*+?\\|^$ abK1٣"), max_size=10)
+_ENTRIES = st.fixed_dictionaries({"kind": st.sampled_from(["person", "weapon", "x"]), "ar": st.fixed_dictionaries(
+    {"name": _SPELLINGS}, optional={"variants": st.lists(_SPELLINGS, max_size=3), "contradictions": st.lists(_SPELLINGS, max_size=3)})})
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, database=None)
+@given(glossary=st.dictionaries(st.text(min_size=1, max_size=6), _YAML_VALUES | _ENTRIES, max_size=4))
+def test_any_glossary_is_read_or_reported_never_a_crash(tmp_path_factory, glossary):
+    root = tmp_path_factory.mktemp("glossary")
+    (root / "content").mkdir()
+    (root / "content" / "glossary.yaml").write_text(yaml.safe_dump(glossary, allow_unicode=True), encoding="utf-8")
+    problems = Problems()
+    finders = read_glossary(replace(CONFIG, root=root), problems)
+    assert all(problem.path == "content/glossary.yaml" and "\n" not in str(problem) for problem in problems.errors)
+    for finder in finders.values():
+        finder.find(f"التقى {KIM} وKim Jong Un")
