@@ -13,7 +13,7 @@ import click
 from click.core import ParameterSource
 
 from khabar.fields import is_real_offset
-from khabar.pipeline import BuildOptions, build as build_site, build_time, check as check_site
+from khabar.pipeline import BuildOptions, build as build_site, build_time, check as check_site, fix_spellings
 from khabar.problems import BuildFailed, Problems
 from khabar.report import FORMATS, limited_to, project_paths, render, summary
 from khabar.scaffold import editor_command, new_article, open_in_editor
@@ -127,10 +127,11 @@ def build(root: Path, out: Path | None, drafts: bool, base_url: str | None, now:
 @cli.command()
 @click.argument("files", nargs=-1)
 @click.option("--strict", is_flag=True, help="Fail (exit status 1) on warnings too, not only on errors.")
+@click.option("--fix", is_flag=True, help="First rewrite every variant spelling the glossary lists to the house spelling, in place.")
 @_format_option
 @click.pass_obj
-def check(root: Path, files: tuple[str, ...], strict: bool, output_format: str) -> None:
-    """Validate the configuration, every article and the house style without writing anything.
+def check(root: Path, files: tuple[str, ...], strict: bool, fix: bool, output_format: str) -> None:
+    """Validate the configuration, every article and the house style without writing anything (but the spellings --fix rewrites).
 
     Given FILES (or folders), it still reads the whole site but reports only their findings, and any error
     elsewhere, which would stop the build whichever files changed.
@@ -139,6 +140,9 @@ def check(root: Path, files: tuple[str, ...], strict: bool, output_format: str) 
         paths = project_paths(root, files, Path.cwd())
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="FILES") from None
+    if fix:
+        for respelling in fix_spellings(root):
+            click.echo(str(respelling), err=output_format == "json")
     problems, others = check_site(root), 0
     if files:
         problems, others = limited_to(problems, paths)

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 from .config import CONTENT_DIR, SiteConfig, locate_image
 from .content import Alias, Article, Image, Picture, Tag
 from .fields import FieldReader, Suggestions, parse_mapping, suggest
+from .glossary import GLOSSARY_FILE
 from .markdown import ImageLocator, render_markdown
 from .pictures import PictureError
 from .problems import Problems
@@ -77,7 +78,7 @@ def _discover_sources(config: SiteConfig, problems: Problems) -> list[str]:
     sources = []
     for entry in sorted(content.iterdir()):
         relative = f"{CONTENT_DIR}/{entry.name}"
-        if entry.name.startswith(".") or entry.name == TIMELINES_FOLDER:
+        if entry.name.startswith(".") or entry.name in (TIMELINES_FOLDER, GLOSSARY_FILE):
             continue
         if not entry.is_dir():
             problems.error(relative, 0, f"not in a language folder: articles live in content/<lang>/ ({', '.join(config.language_codes)})")

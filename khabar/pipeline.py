@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .assets import Asset, collect_assets
 from .checks import run_checks
+from .checks.glossary import Respelling, respell
 from .config import SiteConfig, load_config
 from .links import Links
 from .load import load_articles
@@ -105,3 +106,12 @@ def check(root: Path) -> Problems:
         return failure.problems
     run_checks(site, problems)
     return problems
+
+
+def fix_spellings(root: Path) -> list[Respelling]:
+    """check --fix: every variant spelling of the glossary rewritten to the house one, in place; none if the site has errors."""
+    try:
+        site, _, _ = load_site(root, BuildOptions(include_drafts=True))
+    except BuildFailed:
+        return []  # check, run next, reports why
+    return respell(site)

@@ -97,6 +97,43 @@ _SEARCH_WORD = re.compile(_WORD.pattern + "|[\u0660-\u0669]+")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
+# What may sit between two letters of a word without changing it, as the inside of a character class: tashkeel and tatweel.
+WORD_MARKS = _TASHKEEL.pattern[1:-1] + _TATWEEL
+_MARKS_BETWEEN = f"[{WORD_MARKS}]*"
+# Between the words of a name: spaces, and at most one line break (a name may wrap; a blank line ends a paragraph).
+_BETWEEN_WORDS = r"(?=\s)[^\S\n]*\n?[^\S\n]*"
+
+
+def _letter_spellings() -> dict[str, str]:
+    """Each normalised letter or digit and every way of writing it: ا as أ, إ, آ, ٱ; ي as ى; ه as ة; 3 as ٣."""
+    spellings: dict[str, str] = {}
+    for written, normal in chain(_LETTER_FORMS.items(), _DIGITS.items()):
+        normal = normal if isinstance(normal, str) else chr(normal)
+        spellings[normal] = spellings.get(normal, normal) + chr(written)
+    return spellings
+
+
+_LETTER_SPELLINGS = _letter_spellings()
+
+
+def spelling_pattern(spelling: str) -> str:
+    """A regular expression for a name however it is written: with or without tashkeel or tatweel, with any
+    alef or hamza form, ى for ي, ة for ه, Arabic-Indic digits, wrapped over a line; compile it case-insensitive
+    for Latin names. Matching the text as written keeps every match's place in it, which normalising would lose."""
+    words = normalize_arabic(spelling).split()
+    return _BETWEEN_WORDS.join(
+        _MARKS_BETWEEN.join(
+            f"[{re.escape(_LETTER_SPELLINGS[letter])}]" if letter in _LETTER_SPELLINGS else re.escape(letter) for letter in word
+        ) + _MARKS_BETWEEN
+        for word in words
+    )
+
+
+def spelling_key(spelling: str) -> str:
+    """What two spellings share when `spelling_pattern` of one matches the other: normalised, lower case, spaced once."""
+    return " ".join(normalize_arabic(spelling).lower().translate(_DIGITS).split())
+
+
 _ARABIC_STOPS = frozenset(normalize_arabic(word) for word in _ARABIC_STOP_WORDS)
 _ENGLISH_STOPS = frozenset(_ENGLISH_STOP_WORDS)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from khabar.textnorm import normalize_arabic, plain_words, search_form, search_words, stem, stem_arabic, stem_english, terms
+from khabar.textnorm import normalize_arabic, plain_words, search_form, search_words, spelling_key, spelling_pattern, stem, stem_arabic, stem_english, terms
 
 
 def test_normalisation_drops_tashkeel_and_tatweel_and_unifies_letters():
@@ -85,3 +87,21 @@ def test_plain_words_compare_titles_and_lines_as_arabic_is_read():
     assert plain_words("«أوكرانيا» — إلى الأعلى!") == "اوكرانيا الي الاعلي"
     assert plain_words("Share this:") == plain_words("SHARE  THIS") == "share this"
     assert plain_words("بوتين يلتقي كيم") != plain_words("بوتين يلتقي شويغو")
+
+
+@pytest.mark.parametrize("written", ["كيم جونغ أون", "كِيمْ جُونْغ أُون", "كيـــم جونغ اون", "كيم جونغ إون", "كيم\nجونغ آون"])
+def test_a_spelling_pattern_matches_every_way_of_writing_the_name(written):
+    assert re.fullmatch(spelling_pattern("كيم جونغ أون"), written)
+    assert spelling_key(written) == spelling_key("كيم جونغ أون") == "كيم جونغ اون"
+
+
+@pytest.mark.parametrize("written", ["كيم جونج أون", "كيم جونغ", "كيم\n\nجونغ أون", "كيمجونغ أون"])
+def test_a_spelling_pattern_matches_nothing_else(written):
+    assert not re.fullmatch(spelling_pattern("كيم جونغ أون"), written)
+
+
+def test_spelling_patterns_unify_ta_marbuta_alef_maqsura_digits_and_latin_case():
+    assert re.fullmatch(spelling_pattern("قمة مستشفى"), "قمه مستشفي")
+    assert re.fullmatch(spelling_pattern("سو-35"), "سو-٣٥") and re.fullmatch(spelling_pattern("سو-35"), "سو-۳۵")
+    assert re.fullmatch(spelling_pattern("Kim Jong Un"), "KIM JONG UN", re.IGNORECASE)
+    assert spelling_key("Su-٣٥") == spelling_key("SU-35") == "su-35"

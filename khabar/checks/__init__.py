@@ -18,6 +18,7 @@ from .chrome import check_pasted_chrome
 from .dates import check_relative_dates
 from .duplicates import check_duplicates
 from .translations import check_translations
+from .glossary import check_glossary
 
 Check = Callable[[Site, Problems], None]
 
@@ -27,6 +28,7 @@ CHECKS: tuple[Check, ...] = (
     check_duplicates,
     check_translations,
     check_relative_dates,
+    check_glossary,
 )
 
 
