@@ -150,11 +150,11 @@ def test_the_demo_sites_findings():
     lines = result.stderr.splitlines()
     assert [line for line in lines if ": note: " not in line] == []
     assert [line.split(" means ")[0] for line in lines] == [
-        'content/ar/kim-russia-visit.md:17:98: note: "يوم الثلاثاء الماضي"',
-        'content/ar/kim-russia-visit.md:23:176: note: "الأربعاء الماضي"',
-        'content/ar/kim-russia-visit.md:43:35: note: "السبت"',
-        'content/ar/kim-russia-visit.md:71:257: note: "في ديسمبر الماضي"',
-        'content/ar/kim-russia-visit.md:79:32: note: "الأربعاء"',
+        'content/ar/kim-russia-visit.md:18:98: note: "يوم الثلاثاء الماضي"',
+        'content/ar/kim-russia-visit.md:24:176: note: "الأربعاء الماضي"',
+        'content/ar/kim-russia-visit.md:44:35: note: "السبت"',
+        'content/ar/kim-russia-visit.md:72:257: note: "في ديسمبر الماضي"',
+        'content/ar/kim-russia-visit.md:80:32: note: "الأربعاء"',
         "content/ar/kim-thanks-putin.md:1: note: no translation in English (en): readers in that language do not see this"
         " story (a translation is an article under content/en/ with translation_key: kim-thanks-putin)",
         'content/ar/vladivostok-pacific-fleet.md:16:43: note: "السبت"',
