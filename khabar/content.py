@@ -47,6 +47,7 @@ class Article:
     terms: tuple[tuple[str, int], ...]  # the most frequent word stems and their counts, for related articles
     body_pictures: tuple[Picture, ...] = ()  # the raster pictures the body shows, to be encoded with the others
     url_line: int = 1  # the line its URL comes from: its slug's, or 1 when its file's name is the slug
+    scheduled: bool = False  # dated after the build time and shown anyway, marked as such: in serve's preview only
 
     @property
     def pictures(self) -> tuple[Picture, ...]:

@@ -46,8 +46,8 @@ class _ReadResult:
     related_line: int
 
 
-def load_articles(config: SiteConfig, problems: Problems, include_drafts: bool = False) -> list[Article]:
-    """Every article under content/, validated; drafts only when asked for."""
+def load_articles(config: SiteConfig, problems: Problems) -> list[Article]:
+    """Every article under content/, validated, drafts and scheduled ones too: which of them a build publishes is its own choice."""
     sources = _discover_sources(config, problems)
     results = _read_all(config, sources)
     articles = []
@@ -56,9 +56,8 @@ def load_articles(config: SiteConfig, problems: Problems, include_drafts: bool =
         if result.article is not None:
             articles.append(result)
     _check_unique(articles, problems)
-    published = [r for r in articles if include_drafts or not r.article.draft]
-    _check_related_pins(published, problems)
-    return [r.article for r in published]
+    _check_related_pins(articles, problems)
+    return [r.article for r in articles]
 
 
 def _discover_sources(config: SiteConfig, problems: Problems) -> list[str]:
