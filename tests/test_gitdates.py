@@ -124,3 +124,21 @@ def test_a_shallow_clone_a_folder_outside_git_and_no_git_give_no_update(desk: Sc
     assert shown_updated(build(copy, tmp_path / "no-repository"), EDITED_URL) is None
     no_git = build(desk.root, tmp_path / "no-git", env={**os.environ, "PATH": str(tmp_path / "empty")})
     assert shown_updated(no_git, EDITED_URL) is None
+
+
+def test_a_later_build_reads_only_the_new_commits_and_finds_what_a_fresh_read_finds(desk: ScratchSite, tmp_path: Path):
+    copy = tmp_path / "copy"
+    git(tmp_path, "clone", "-q", f"file://{desk.root}", str(copy))
+    build(copy, tmp_path / "first")
+    cache = json.loads((copy / ".cache/gitdates.json").read_text(encoding="utf-8"))
+    assert cache["modified"] == {"content/ar/قمة.md": EDITED, "content/en/own.md": EDITED, "content/en/queued.md": EDITED}
+    once = copy / "content/en/once.md"
+    once.write_text(once.read_text(encoding="utf-8") + "\nA late correction.\n", encoding="utf-8")
+    commit(copy, "A late correction", "2023-09-16T10:00:00+03:00")
+    cached = build(copy, tmp_path / "from-the-cache")
+    assert shown_updated(cached, "/en/2023/09/once/") == "2023-09-16T10:00:00+03:00"
+    (copy / ".cache/gitdates.json").unlink()
+    assert tree_digest(build(copy, tmp_path / "fresh").out) == tree_digest(cached.out)
+    # History rewritten under the cache: the commit it was read at is no longer an ancestor, so all is read again.
+    git(copy, "commit", "-q", "--amend", "--reset-author", "-m", "The late correction, made earlier", date="2023-09-15T12:00:00+03:00")
+    assert shown_updated(build(copy, tmp_path / "rewritten"), "/en/2023/09/once/") == "2023-09-15T12:00:00+03:00"
