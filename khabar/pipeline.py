@@ -80,7 +80,7 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
 
 
 def _updated_from_git(root: Path, articles: list[Article]) -> list[Article]:
-    """Articles without `updated` take the last commit that changed their file, if it came after their date: a
+    """Articles without `updated` take the newest commit that modified their file, if it came after their date: a
     commit before it (an article copied in with its old history, a scheduled one edited in the queue) is no update."""
     changes = last_changes(root, CONTENT_DIR)
     return [
