@@ -111,16 +111,19 @@ _force_option = click.option(
 @cli.command()
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder [default: <root>/_site].")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--future", is_flag=True, help="Include articles dated after the build time, which are otherwise left out until then.")
 @click.option("--base-url", default=None, help="The address the site is served from, e.g. https://example.org/summit/.")
 @click.option("--now", type=_Moment(), default=None,
-              help="The build time (ISO 8601), which decides what the News sitemap lists [default: SOURCE_DATE_EPOCH, else the clock].")
+              help="The build time (ISO 8601): articles dated after it wait for a later build, and the News sitemap lists the two days"
+                   " before it [default: SOURCE_DATE_EPOCH, else the clock].")
 @_force_option
 @_format_option
 @click.pass_obj
-def build(root: Path, out: Path | None, drafts: bool, base_url: str | None, now: dt.datetime | None, force: bool,
-          output_format: str) -> None:
+def build(root: Path, out: Path | None, drafts: bool, future: bool, base_url: str | None, now: dt.datetime | None,
+          force: bool, output_format: str) -> None:
     """Build the site into a folder, replacing it only if the build succeeds."""
-    if not _run_build(root, out or root / "_site", BuildOptions(drafts, base_url, now, force=force), output_format):
+    options = BuildOptions(drafts, base_url, now, force=force, include_future=future)
+    if not _run_build(root, out or root / "_site", options, output_format):
         sys.exit(1)
 
 
@@ -188,9 +191,11 @@ def new(root: Path, title: str, lang: str | None, slug: str | None, author: str 
 @click.option("--port", default=8000, show_default=True, help="The port to listen on (0: any free one).")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder [default: <root>/_site].")
 @click.option("--drafts/--no-drafts", default=True, show_default=True, help="Show drafts while editing.")
+@click.option("--future/--no-future", default=True, show_default=True,
+              help="Show articles dated after now, each marked as scheduled.")
 @_force_option
 @click.pass_obj
-def serve(root: Path, host: str, port: int, out: Path | None, drafts: bool, force: bool) -> None:
+def serve(root: Path, host: str, port: int, out: Path | None, drafts: bool, future: bool, force: bool) -> None:
     """Build, serve on this machine and rebuild and reload the browser on every change."""
     from khabar.tools.serve import DevServer
 
@@ -204,7 +209,7 @@ def serve(root: Path, host: str, port: int, out: Path | None, drafts: bool, forc
         if not server.local:
             click.echo(f"warning: listening on {host}: other machines can read the site, drafts included", err=True)
         click.echo(f"serving {out} at {server.url} (Ctrl-C stops)")
-        options = BuildOptions(include_drafts=drafts, base_url=server.url, force=force)
+        options = BuildOptions(include_drafts=drafts, base_url=server.url, force=force, include_future=future, mark_scheduled=True)
         if not server.run(lambda: _run_build(root, out, options)):
             sys.exit(1)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM

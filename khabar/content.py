@@ -59,6 +59,7 @@ class Article:
     aliases: tuple[Alias, ...] = ()  # the addresses it had before, each published as a redirect to `url`
     heading_ids: tuple[str, ...] = ()  # the ids of its body's headings, for links to them
     body_links: tuple[Reference, ...] = ()  # its body's links to articles by their file, in order
+    scheduled: bool = False  # dated after the build time and shown anyway, marked as such: in serve's preview only
 
     @property
     def pictures(self) -> tuple[Picture, ...]:

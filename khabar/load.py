@@ -6,6 +6,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote
 
 from .config import CONTENT_DIR, SiteConfig, locate_image
@@ -48,8 +49,8 @@ class _ReadResult:
     related_lines: tuple[int, ...]  # each pin's
 
 
-def load_articles(config: SiteConfig, problems: Problems, include_drafts: bool = False) -> ArticleFiles:
-    """Every article under content/, validated, by its file; drafts in the build only when asked for."""
+def load_articles(config: SiteConfig, problems: Problems, publish: Callable[[list[Article]], list[Article]]) -> ArticleFiles:
+    """Every article under content/, validated, by its file; `publish` chooses (and may mark) those the build shows."""
     sources = _discover_sources(config, problems)
     results = _read_all(config, sources)
     articles = []
@@ -58,10 +59,10 @@ def load_articles(config: SiteConfig, problems: Problems, include_drafts: bool =
         if result.article is not None:
             articles.append(result)
     _check_unique(articles, problems)
-    published = [r for r in articles if include_drafts or not r.article.draft]
-    built = {r.article.source for r in published}
+    shown = {article.source: article for article in publish([r.article for r in articles])}
+    published = [replace(r, article=shown[r.article.source]) for r in articles if r.article.source in shown]
     files = ArticleFiles({r.article.source: r.article for r in published},
-                         {r.article.source: r.article for r in articles if r.article.source not in built})
+                         {r.article.source: r.article for r in articles if r.article.source not in shown})
     return link_bodies(_pin_related(published, files, problems), problems)
 
 

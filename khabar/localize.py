@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Mapping
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time
 
 from .config import Language
 from .timelines import EventDate
@@ -41,6 +41,10 @@ class Localizer:
         if formatted is None:  # Babel is slow next to a lookup, and listings repeat the same days
             formatted = self._dates[day] = self.digits(format_date(day, "long", locale=self.locale))
         return formatted
+
+    def time(self, moment: dt.datetime) -> str:
+        """'9:00 ص' / '9:00 AM', in the moment's own time zone."""
+        return self.digits(format_time(moment, "short", locale=self.locale))
 
     def event_date(self, date: EventDate) -> str:
         """A date to the precision it is known: '1961', 'ديسمبر 2022', '13 سبتمبر 2023'."""

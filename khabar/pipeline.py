@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
 
 from .assets import Asset, collect_assets
 from .checks import run_checks
 from .checks.glossary import Respelling, respell
-from .config import SiteConfig, load_config
+from .config import CONTENT_DIR, SiteConfig, load_config
+from .content import Article
+from .gitdates import last_changes
 from .links import Links
 from .load import load_articles
 from .model import Site, build_site
@@ -22,6 +24,7 @@ from .outputs.redirects import redirect_outputs
 from .outputs.search import search_outputs
 from .problems import BuildFailed, Problem, Problems
 from .render import render_pages
+from .schedule import published
 from .timelines import load_timelines
 from .write import claim_output, staged_output
 
@@ -32,6 +35,8 @@ class BuildOptions:
     base_url: str | None = None  # overrides site.yaml's, e.g. for a preview under another address
     now: dt.datetime | None = None  # the build time; None: SOURCE_DATE_EPOCH if set, else the clock
     force: bool = False  # replace an output folder that is neither empty nor a site khabar built
+    include_future: bool = False  # articles dated after the build time (scheduled), which a build leaves out
+    mark_scheduled: bool = False  # label those as scheduled: for the desk's preview (serve), never for publishing
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,10 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
         config = config.with_base_url(options.base_url)
     built_at = build_time(options.now)
     problems = Problems()
-    files = load_articles(config, problems, include_drafts=options.include_drafts)
+    # Git's dates for all, then the build's choice: drafts and scheduled articles only when asked for, marked if asked.
+    files = load_articles(config, problems, lambda every: published(
+        _updated_from_git(root, every), built_at, options.include_drafts, options.include_future, options.mark_scheduled,
+    ))
     articles = list(files.built.values())
     events = [event for article in articles for event in article.timeline_events]
     timelines = load_timelines(config, events, files, problems)
@@ -73,6 +81,17 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
     if problems:
         raise BuildFailed(problems)
     return build_site(config, articles, timelines, built_at), assets, problems
+
+
+def _updated_from_git(root: Path, articles: list[Article]) -> list[Article]:
+    """Articles without `updated` take the newest commit that modified their file, if it came after their date: a
+    commit before it (an article copied in with its old history, a scheduled one edited in the queue) is no update."""
+    changes = last_changes(root, CONTENT_DIR)
+    return [
+        replace(article, updated=changes[article.source])
+        if article.updated is None and article.source in changes and changes[article.source] > article.date else article
+        for article in articles
+    ]
 
 
 def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> BuildReport:
@@ -99,9 +118,9 @@ def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> Buil
 
 
 def check(root: Path) -> Problems:
-    """Validate configuration, every article (drafts included) and the assets, then the house style, without writing anything."""
+    """Validate configuration, every article (drafts and scheduled ones included) and the assets, then the house style, without writing anything."""
     try:
-        site, _, problems = load_site(root, BuildOptions(include_drafts=True))
+        site, _, problems = load_site(root, BuildOptions(include_drafts=True, include_future=True))
     except BuildFailed as failure:
         return failure.problems
     run_checks(site, problems)

@@ -402,6 +402,25 @@ def test_a_failed_first_build_serves_only_a_site_a_build_wrote(scratch: ScratchS
         serving.stop(signal.SIGINT)
 
 
+def test_scheduled_articles_are_served_marked_as_scheduled(scratch: ScratchSite):
+    """The desk sees what is queued, and when it goes out, on the article and in the listings; `build` shows neither."""
+    scratch.article("ar", "story", STORY)
+    scratch.article("ar", "queued", STORY.replace("العنوان الأول", "خبر مجدول").replace("2023-09-13", "2999-01-02T06:30:00+03:00"))
+    scratch.article("en", "queued", "title: A queued story\ndate: 2999-01-02T06:30:00+03:00")
+    serving = ServeProcess(serve_command(scratch.root))
+    try:
+        port = port_of(serving.url())
+        arabic_label = "مجدول للنشر في 2 يناير 2999 الساعة 6:30 ص"
+        article = fetch(port, "/ar/2999/01/queued/", until="خبر مجدول")
+        assert f'<p class="scheduled">{arabic_label}</p>' in article
+        assert fetch(port, "/ar/", until="خبر مجدول").count('<p class="scheduled">') == 1  # the queued one's card, not the story's
+        assert '<p class="scheduled">Scheduled for January 2, 2999 at 6:30\u202fAM</p>' in fetch(port, "/en/", until="A queued story")
+    finally:
+        serving.stop(signal.SIGINT)
+    assert scratch.build().returncode == 0
+    assert not (scratch.out / "ar/2999").exists() and "خبر مجدول" not in (scratch.out / "ar/index.html").read_text(encoding="utf-8")
+
+
 def test_a_port_in_use_or_an_unknown_host_is_one_line(scratch: ScratchSite):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
