@@ -58,7 +58,7 @@ def test_each_language_has_its_own_index(demo: BuiltSite):
 
 
 def test_every_page_links_to_the_search_page_of_its_language(demo: BuiltSite):
-    pages = [path for path in demo.html_files() if path != demo.out / "index.html"]  # the root only redirects
+    pages = [path for path in demo.page_files() if path != demo.out / "index.html"]  # the root only redirects
     for path in pages:
         html = read_html(path)
         lang = html.html["lang"]
