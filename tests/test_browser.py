@@ -67,7 +67,10 @@ def test_arabic_web_font_is_what_a_first_visit_shows_without_shifting_the_layout
     phone.wait_for_timeout(300)
     fonts = painted_fonts(phone, ".article-body p")
     assert max(fonts, key=fonts.get) == "Noto Naskh Arabic", fonts
-    assert phone.evaluate("window.layoutShift") == 0
+    # The fallback is matched to the web font's average letter widths, not to each word's: a right-aligned line
+    # of Arabic ("آخر تحديث: …") may end a pixel or two elsewhere when the font arrives. Lighthouse shows that as a
+    # CLS of 0.000; a shift a reader could see (a line rewrapped, a block pushed down) is over a hundred times more.
+    assert phone.evaluate("window.layoutShift") < 0.001
     assert failed == []
 
 
