@@ -55,7 +55,7 @@ new PerformanceObserver(list => { for (const entry of list.getEntries()) if (!en
 
 @pytest.mark.parametrize("font_delay", [0.0, 1.5], ids=["font-on-time", "font-late"])
 def test_arabic_web_font_is_what_a_first_visit_shows_without_shifting_the_layout(phone: Page, server: str, font_delay: float):
-    """A cold cache (a new browser context); when the font comes late, the metric-matched fallback keeps CLS at 0."""
+    """A cold cache (a new browser context); when the font comes late, the metric-matched fallback keeps CLS at 0.000."""
     failed: list[str] = []
     phone.on("response", lambda response: response.status >= 400 and failed.append(response.url))
     phone.add_init_script(LAYOUT_SHIFTS)
