@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from ..model import Site
 from ..problems import Problems
 from ..textnorm import normalize_arabic
 from ..urls import slugify
-from .source import ArticleSource, article_sources
+from .source import ArticleSource
 
 # Search engines show about 155–160 characters of a description before cutting it (README "What `check` finds"):
 # an editor's summary longer than this is cut mid-sentence under the article's link.
@@ -31,8 +31,8 @@ _FILE_NAME = re.compile(r"^\S+\.(?:jpe?g|png|webp|gif|avif|svg)$", re.IGNORECASE
 _MAYBE_HEADING = re.compile(r"^ {0,3}(?:#|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
 
 
-def check_articles(site: Site, problems: Problems) -> None:
-    for source in article_sources(site):
+def check_articles(site: Site, sources: Sequence[ArticleSource], problems: Problems) -> None:
+    for source in sources:
         _image_alt_a_file_name(source, problems)
         _long_summary(source, problems)
         _empty_or_repeated_tags(source, problems)

@@ -10,10 +10,12 @@ it too: the page shows the author already. A warning: the page builds, but reads
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from ..model import Site
 from ..problems import Problems
 from ..textnorm import plain_words
-from .source import article_sources
+from .source import ArticleSource
 
 # Whole lines that are a web page's furniture, never a story's; compared letters only (see plain_words).
 CHROME_LINES = (
@@ -41,10 +43,10 @@ _LONGEST = max(map(len, CHROME_LINES)) + 20  # room for the Markdown and punctua
 BYLINE_WORDS = ("متابعة", "كتب", "كتبت", "بقلم", "إعداد", "تقرير", "By", "Written by", "Reporting by")
 
 
-def check_pasted_chrome(site: Site, problems: Problems) -> None:
+def check_pasted_chrome(site: Site, sources: Sequence[ArticleSource], problems: Problems) -> None:
     pieces = _chrome_pieces(site)
     longest_piece = max(map(len, pieces))
-    for source in article_sources(site):
+    for source in sources:
         author = source.article.author
         bylines = _bylines(author.name.texts.values()) if author else frozenset()
 

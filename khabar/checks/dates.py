@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from babel.dates import format_date
 
@@ -33,7 +33,7 @@ from ..localize import Localizer
 from ..model import Site
 from ..problems import Problems
 from ..textnorm import normalize_arabic
-from .source import ArticleSource, article_sources
+from .source import ArticleSource
 
 PAST, FUTURE = "past", "future"
 
@@ -245,9 +245,9 @@ def resolve(found: RelativeDate, day: dt.date) -> Resolved | None:
         return None
 
 
-def check_relative_dates(site: Site, problems: Problems) -> None:
+def check_relative_dates(site: Site, sources: Sequence[ArticleSource], problems: Problems) -> None:
     """Note every relative date of every article with the absolute date it means."""
-    for source in article_sources(site):
+    for source in sources:
         if not (_names_arabic(source.text) or _names_english(source.text)):
             continue  # its body is not even parsed
         article = source.article

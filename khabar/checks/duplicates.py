@@ -9,6 +9,8 @@ article and "اوكرانيا" in another makes two tag pages, each with half th
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from collections import Counter, defaultdict
 
 from ..model import Site
@@ -16,13 +18,13 @@ from ..problems import Problems
 from ..textnorm import plain_words
 from ..urls import slugify
 from .articles import tag_key
-from .source import article_sources
+from .source import ArticleSource
 
-def check_duplicates(site: Site, problems: Problems) -> None:
+def check_duplicates(site: Site, sources: Sequence[ArticleSource], problems: Problems) -> None:
     # One pass over the sources, keeping only where each title and tag stands: a large site's files never all at once.
     titles: dict[tuple[str, str], list[tuple[str, int, int]]] = defaultdict(list)  # (lang, title) -> (path, line, column)
     tags: dict[tuple[str, str], list[tuple[str, int, int, str]]] = defaultdict(list)  # (lang, tag) -> (path, line, column, spelling)
-    for source in article_sources(site):
+    for source in sources:
         article = source.article
         line = source.front_matter.line_of("title")
         titles[(article.lang, plain_words(article.title))].append((article.source, line, source.column(line, article.title[:20])))

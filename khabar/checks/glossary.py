@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import yaml
 from markdown_it import MarkdownIt
@@ -27,6 +27,7 @@ from ..model import Site
 from ..problems import Problems
 from ..sourcefile import MAX_ARTICLE_BYTES, files_under, locate, read_file, read_source
 from ..timelines import TIMELINES_FOLDER
+from .source import ArticleSource
 
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The front-matter keys whose text readers read; a timeline event's title and text, in an article or a timeline file.
@@ -78,7 +79,7 @@ class Respelling:
         return f'{self.path}:{self.line}:{self.column}: fixed: "{_one_line(self.found)}" → "{self.canonical}"'
 
 
-def check_glossary(site: Site, problems: Problems) -> None:
+def check_glossary(site: Site, sources: Sequence[ArticleSource], problems: Problems) -> None:
     """Every variant spelling and every contradiction of the glossary in the site's sources, as warnings."""
     finders = read_glossary(site.config, problems)
     for source in _sources(site, finders):

@@ -9,13 +9,14 @@ A draft translation counts: the story is being translated.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Sequence
 
 from ..model import Site
 from ..problems import Problems
-from .source import read_article_source
+from .source import ArticleSource, read_article_source
 
 
-def check_translations(site: Site, problems: Problems) -> None:
+def check_translations(site: Site, sources: Sequence[ArticleSource], problems: Problems) -> None:
     languages = {language.code: language for language in site.config.languages}
     translated: dict[str, set[str]] = defaultdict(set)
     for lang, articles in site.articles.items():
