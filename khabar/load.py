@@ -323,7 +323,7 @@ _UNTIL_PINNED = "it is not pinned until it is published"
 def _pin_related(results: list[_ReadResult], files: ArticleFiles, problems: Problems) -> ArticleFiles:
     """Pinned related articles must be other built articles of the same language, named by slug or by file."""
     slugs = {(r.article.lang, r.article.slug) for r in results}
-    hints = {lang: Suggestions(sorted(slug for slug_lang, slug in slugs if slug_lang == lang)) for lang, _ in slugs}
+    hints = {lang: Suggestions(sorted(slug for slug_lang, slug in slugs if slug_lang == lang)) for lang in {lang for lang, _ in slugs}}
     unpublished = {(article.lang, article.slug): article.source for article in files.left_out.values()}
     pinned = dict(files.built)
     for result in results:
