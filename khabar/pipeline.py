@@ -103,7 +103,7 @@ def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> Buil
     links = Links(site.config.base_url, assets)
     pictures = encode_pictures(site)  # before the staging folder opens: a picture that fails leaves nothing written
     with staged_output(folder) as write:
-        pages = render_pages(site, links, write)  # written by the render workers as they go
+        pages = len(render_pages(site, links, write))  # written by the render workers as they go
         for output in chain(
             (asset.output() for asset in assets.values()),
             pictures.outputs(),
