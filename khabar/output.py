@@ -7,8 +7,9 @@ can tell which outputs an edit touches.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
+
+from .digests import digest
 
 HTML = "text/html"
 ATOM = "application/atom+xml"
@@ -26,8 +27,4 @@ class Output:
     @property
     def digest(self) -> bytes:
         """What its bytes are, in 16 bytes: a later build compares it with its own to leave an unchanged file alone."""
-        return content_digest(self.content)
-
-
-def content_digest(content: bytes) -> bytes:
-    return hashlib.blake2b(content, digest_size=16).digest()
+        return digest(self.content)
