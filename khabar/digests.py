@@ -6,6 +6,9 @@ import hashlib
 from pathlib import Path
 from typing import Iterable
 
+from .problems import Problems
+from .sourcefile import MAX_SOURCE_BYTES, read_file
+
 
 def digest(*parts: bytes | str) -> bytes:
     hasher = hashlib.blake2b(digest_size=16)
@@ -16,13 +19,11 @@ def digest(*parts: bytes | str) -> bytes:
     return hasher.digest()
 
 
-def digests_of(paths: Iterable[Path]) -> bytes:
-    """One digest of several files' bytes (the configuration, the string tables, the templates)."""
+def digests_of(root: Path, relatives: Iterable[str]) -> bytes:
+    """One digest of several project files' bytes (the configuration, the string tables, the templates), read through
+    the project's one door; a file it refuses counts as missing (the build reports why)."""
     parts: list[bytes | str] = []
-    for path in paths:
-        parts.append(str(path))
-        try:
-            parts.append(path.read_bytes())
-        except OSError:
-            parts.append("missing")
+    for relative in relatives:
+        parts.append(relative)
+        parts.append(read_file(root, relative, Problems(), MAX_SOURCE_BYTES) or "missing")
     return digest(*parts)

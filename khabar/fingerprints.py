@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from .assets import Asset
+from .config import LAYOUTS_DIR
 from .content import Article
 from .digests import digest, digests_of
 from .links import Links
 from .model import Site
 from .pages import ArticlePage, Page
-from .render import Renderer
+from .problems import Problems
+from .sourcefile import files_under
 from .urls import output_path
 
 # What a page that lists an article shows of it. An article's field must be named here, or in SHOWN_ON_ITS_OWN_PAGE:
@@ -111,18 +113,16 @@ class OutputPlan:
 def plan_outputs(site: Site, links: Links, assets: Mapping[str, Asset], stamp: str) -> OutputPlan:
     """What each page and search bundle is made from, before any is made: the build makes again only what changed."""
     root = site.config.root
-    configuration = digest(stamp, digests_of(root / path for path in site.config.files), site.config.base_url, str(root))
+    configuration = digest(stamp, digests_of(root, site.config.files), site.config.base_url, str(root))
     everywhere = digest(
         configuration,
         repr(sorted((relative, asset.url) for relative, asset in assets.items())),
         repr(site.card_images), repr(site.navigation),
     )
-    renderer = Renderer(site, links)
-    shared = {}
-    for template in {page.template for page in site.pages}:
-        shared[template] = digest(everywhere, digests_of(root / path for path in renderer.templates_used(template)))
+    # Every template, not only those a page uses: finding those means parsing them all, and most pages use most.
+    shared = digest(everywhere, digests_of(root, files_under(root, LAYOUTS_DIR, Problems())))
     articles = ArticleDigests(article for language in site.articles.values() for article in language)
-    pages = {output_path(page.url): page_fingerprint(page, shared[page.template], articles) for page in site.pages}
+    pages = {output_path(page.url): page_fingerprint(page, shared, articles) for page in site.pages}
     search = {
         lang: digest(configuration, *(articles.whole[article.source] for article in site.articles[lang]))
         for lang in site.config.language_codes

@@ -132,7 +132,7 @@ def _read_in_worker(source: str) -> _ReadResult:
 
 def parse_digest(config: SiteConfig) -> bytes:
     """What of the configuration reading an article depends on: site.yaml and the ids the templates reserve."""
-    return digest(digests_of([config.root / CONFIG_FILE]), str(config.root), config.template_ids.pattern, config.base_url)
+    return digest(digests_of(config.root, [CONFIG_FILE]), str(config.root), config.template_ids.pattern, config.base_url)
 
 
 def read_article(config: SiteConfig, source: str) -> _ReadResult:

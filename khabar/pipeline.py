@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import secrets
 import time
 from dataclasses import dataclass, replace
 from itertools import chain
@@ -16,6 +15,7 @@ from .checks import run_checks
 from .checks.glossary import Respelling, respell
 from .config import CONTENT_DIR, SiteConfig, load_config
 from .content import Article
+from .digests import digest
 from .fingerprints import OutputPlan, plan_outputs
 from .gitdates import history_mark, last_changes
 from .links import Links
@@ -169,9 +169,8 @@ class Builder:
         pages = [index for index, page in enumerate(site.pages) if previous is None
                  or previous.pages.get(output_path(page.url)) != plan.pages[output_path(page.url)]]
         searched = [lang for lang in site.config.language_codes if previous is None or previous.search.get(lang) != plan.search[lang]]
-        build_id = secrets.token_hex(8)
         files: dict[str, bytes] = {}
-        with (updated_output(folder, build_id) if previous else staged_output(folder, build_id)) as output:
+        with (updated_output(folder) if previous else staged_output(folder)) as output:
             def write(item: Output) -> None:
                 if before.get(item.path) != item.digest:
                     output.write(item.path, item.content)
@@ -188,14 +187,16 @@ class Builder:
                 files[item.path] = item.digest
                 write(item)
             kept = _kept_from(before, plan, pages, site, searched)
-            files.update({path: digest for path, digest in kept.items() if path not in files})
+            files.update({path: kept_digest for path, kept_digest in kept.items() if path not in files})
             if previous:
                 output.remove(sorted(set(before) - set(files)))
+            # Named by what it holds: two builds of the same sources write the same marker, as they write the same site.
+            output.build_id = digest(*(f"{path} {content.hex()}" for path, content in sorted(files.items()))).hex()
         articles = sum(len(articles) for articles in site.articles.values())
-        written = sum(1 for path, digest in files.items() if before.get(path) != digest)
+        written = sum(1 for path, content in files.items() if before.get(path) != content)
         report = BuildReport(len(site.pages), articles, tuple(loaded.problems.warnings), pictures.encoded, pictures.cached,
                              written=written, unchanged=len(files) - written, deleted=len(set(before) - set(files)))
-        self.state = OutputState(build_id, files, plan.pages, plan.search, report, unchanged_if, snapshot, snapshot_at,
+        self.state = OutputState(output.build_id, files, plan.pages, plan.search, report, unchanged_if, snapshot, snapshot_at,
                                  built_at, loaded.steady_until)
         write_sealed(state_file, self.stamp, self.state)
         return report
@@ -221,7 +222,7 @@ def _kept_from(before: dict[str, bytes], plan: OutputPlan, pages: list[int], sit
     for lang in site.config.language_codes:
         if lang not in searched:
             folder = search_index_url(lang).lstrip("/")
-            kept.update({path: digest for path, digest in before.items() if path.startswith(folder)})
+            kept.update({path: content for path, content in before.items() if path.startswith(folder)})
     return kept
 
 

@@ -28,7 +28,8 @@ def build_in_process(root: Path, out: Path, files: dict[str, bytes], force: bool
 
 
 def beside(out: Path) -> list[str]:
-    return sorted(entry.name for entry in out.parent.iterdir())
+    """What is next to the output folder, but the build state (.cache/), which a build keeps even when it fails."""
+    return sorted(entry.name for entry in out.parent.iterdir() if entry.name != ".cache")
 
 
 @pytest.fixture
@@ -303,7 +304,9 @@ def many_articles(scratch: ScratchSite) -> None:
 
 
 def start_build(scratch: ScratchSite) -> subprocess.Popen:
-    command = [sys.executable, str(PROJECT / "build.py"), "--root", str(scratch.root), "build", "--out", str(scratch.out), "--now", NOW]
+    """A clean build, which swaps a whole new site in (tests/test_incremental.py kills the incremental ones)."""
+    command = [sys.executable, str(PROJECT / "build.py"), "--root", str(scratch.root), "build", "--clean", "--out", str(scratch.out),
+               "--now", NOW]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
