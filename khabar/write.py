@@ -123,7 +123,8 @@ def updated_output(folder: OutputFolder) -> Iterator[Update]:
     update = Update(staging, folder.path)
     try:
         yield update
-        update.write(MARKER, _marker(update.build_id))
+        if marker_build_id(folder) != update.build_id:
+            update.write(MARKER, _marker(update.build_id))
         _write_journal(staging, update.deleted)
     except BaseException:
         _remove(staging, ignore_errors=True)
