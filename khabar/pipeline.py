@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
+from typing import Mapping
 
 from .assets import Asset, collect_assets
 from .buildstate import OutputState, ParseCache, code_stamp, input_snapshot, output_state_path, read_sealed, unchanged_snapshot, write_sealed
@@ -85,6 +86,7 @@ class _Loaded:
     assets: dict[str, Asset]
     problems: Problems  # its warnings
     steady_until: dt.datetime | None  # the first build time after this one at which the clock alone changes the site
+    digests: Mapping[str, tuple[bytes, bytes]]  # each article's as read (khabar/digests.py)
 
 
 def _load(root: Path, options: BuildOptions, cache: ParseCache | None = None) -> _Loaded:
@@ -108,7 +110,8 @@ def _load(root: Path, options: BuildOptions, cache: ParseCache | None = None) ->
     assets = collect_assets(root, problems)
     if problems:
         raise BuildFailed(problems)
-    return _Loaded(build_site(config, articles, timelines, built_at), assets, problems, _steady_until(every, built_at))
+    site = build_site(config, articles, timelines, built_at)
+    return _Loaded(site, assets, problems, _steady_until(every, built_at), files.digests)
 
 
 def _steady_until(articles: list[Article], built_at: dt.datetime) -> dt.datetime | None:
@@ -164,7 +167,7 @@ class Builder:
         site, assets = loaded.site, loaded.assets
         links = Links(site.config.base_url, assets)
         pictures = encode_pictures(site)  # before the staging folder opens: a picture that fails leaves nothing written
-        plan = plan_outputs(site, links, assets, self.stamp)
+        plan = plan_outputs(site, links, assets, loaded.digests, self.stamp)
         before = previous.files if previous else {}
         pages = [index for index, page in enumerate(site.pages) if previous is None
                  or previous.pages.get(output_path(page.url)) != plan.pages[output_path(page.url)]]

@@ -8,7 +8,8 @@ from typing import Any
 from conftest import PROJECT
 
 from khabar.content import Article
-from khabar.fingerprints import BY_KEY_FIELDS, SHOWN_ON_ITS_OWN_PAGE, TEASER_FIELDS, ArticleDigests, page_fingerprint
+from khabar.digests import BY_KEY_FIELDS, SHOWN_ON_ITS_OWN_PAGE, TEASER_FIELDS, article_digests
+from khabar.fingerprints import ArticleDigests, page_fingerprint
 from khabar.links import Links
 from khabar.pages import ArticlePage
 from khabar.pipeline import load_site
@@ -19,6 +20,10 @@ def test_every_field_of_an_article_is_either_a_teasers_or_its_own_pages():
     named = [*TEASER_FIELDS, *BY_KEY_FIELDS, *SHOWN_ON_ITS_OWN_PAGE]
     assert sorted(named) == sorted(field.name for field in dataclasses.fields(Article)), "classify the new field"
     assert len(set(named)) == len(named)
+
+
+def digests_of(articles: list[Article]) -> ArticleDigests:
+    return ArticleDigests(articles, {article.source: article_digests(article) for article in articles})
 
 
 def _garbled(article: Article) -> Article:
@@ -57,8 +62,8 @@ def test_a_body_edit_changes_its_own_pages_fingerprint_only():
     site, _, _ = load_site(PROJECT)
     articles = [article for language in site.articles.values() for article in language]
     edited = articles[0]
-    before = ArticleDigests(articles)
-    after = ArticleDigests(_garbled(article) if article is edited else article for article in articles)
+    before = digests_of(articles)
+    after = digests_of([_garbled(article) if article is edited else article for article in articles])
     changed = [
         page.url for page in site.pages
         if page_fingerprint(page, b"shared", before) != page_fingerprint(page, b"shared", after)
@@ -70,8 +75,8 @@ def test_a_title_edit_changes_every_page_that_lists_the_article():
     site, _, _ = load_site(PROJECT)
     articles = [article for language in site.articles.values() for article in language]
     edited = articles[0]
-    before = ArticleDigests(articles)
-    after = ArticleDigests(dataclasses.replace(a, title="Another title") if a is edited else a for a in articles)
+    before = digests_of(articles)
+    after = digests_of([dataclasses.replace(a, title="Another title") if a is edited else a for a in articles])
     changed = {page.url for page in site.pages if page_fingerprint(page, b"s", before) != page_fingerprint(page, b"s", after)}
     listing = {page.url for page in site.pages if edited.source in page.sources}
     assert edited.url in changed and len(changed) > 3
@@ -80,6 +85,6 @@ def test_a_title_edit_changes_every_page_that_lists_the_article():
 
 def test_what_every_page_shares_is_in_every_fingerprint():
     site, _, _ = load_site(PROJECT)
-    articles = ArticleDigests(article for language in site.articles.values() for article in language)
+    articles = digests_of([article for language in site.articles.values() for article in language])
     page = site.pages[0]
     assert page_fingerprint(page, b"one", articles) != page_fingerprint(page, b"two", articles)
