@@ -22,6 +22,7 @@ starting from nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import importlib.metadata
@@ -33,6 +34,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
+
+import jinja2
+import jinja2.bccache
 
 from .config import ASSETS_DIR, CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR
 from .digests import digest
@@ -47,6 +51,7 @@ _RACY_NANOSECONDS = 2_000_000_000
 _DEPENDENCIES = ("babel", "click", "jinja2", "markdown-it-py", "markupsafe", "mdurl", "pyyaml", "numpy", "scipy", "pillow", "pagefind", "pagefind-bin")
 
 
+@functools.cache
 def code_stamp() -> str:
     """khabar's own code, the Python that runs it and its dependencies' versions: a change to any drops every state."""
     package = Path(__file__).resolve().parent
@@ -285,3 +290,24 @@ def unchanged_snapshot(state: OutputState, snapshot: dict[str, tuple[int, int]])
     if snapshot != state.snapshot:
         return False
     return all(state.snapshot_at_ns - mtime >= _RACY_NANOSECONDS for _, mtime in snapshot.values())
+
+
+
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates, so that a build compiles only the templates edited since the last one (compiling them all
+    takes longer than rendering a page). Jinja's own file cache would run whatever code a file in it held: these
+    are sealed like the rest of the state."""
+
+    def __init__(self, root: Path):
+        self.folder = root / STATE_DIR / "templates"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = read_sealed(self.folder / f"{bucket.key}.pickle", code_stamp())
+        if isinstance(code, bytes):
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            write_sealed(self.folder / f"{bucket.key}.pickle", code_stamp(), bucket.bytecode_to_string())
+        except OSError:
+            pass  # a cache it cannot write costs time, not the build
