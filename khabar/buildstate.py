@@ -271,7 +271,7 @@ class OutputState:
     build_id: str
     files: dict[str, bytes]  # every file written (but the marker): its digest
     pages: dict[str, bytes]  # each page's output path: its fingerprint
-    search: dict[str, bytes]  # each language: its search bundle's fingerprint
+    groups: dict[str, tuple[bytes, tuple[str, ...]]]  # each group of outputs made together: its fingerprint, its files
     report: Any  # pipeline.BuildReport: what the build said, which a build with nothing to do says again
     unchanged_if: tuple[Any, ...]  # the options, git's history and khabar's code: a build must find them as they were
     snapshot: dict[str, tuple[int, int]]  # every input file's size and modification time

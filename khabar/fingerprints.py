@@ -25,6 +25,7 @@ from .content import Article
 from .digests import digest, digests_of
 from .links import Links
 from .model import Site
+from .outputs.sitemaps import news_articles
 from .pages import ArticlePage, Page
 from .problems import Problems
 from .sourcefile import files_under
@@ -89,14 +90,23 @@ def _encode(value: Any, parts: list[str], articles: ArticleDigests, own: Article
 
 @dataclass(frozen=True)
 class OutputPlan:
-    """The fingerprint of every page, by output path, and of every language's search bundle."""
+    """The fingerprint of every page, by output path, and of every group of outputs made together."""
 
     pages: dict[str, bytes]
-    search: dict[str, bytes]
+    groups: dict[str, bytes]  # SITEMAPS, and search_group(lang) for each language
 
 
-def plan_outputs(site: Site, links: Links, assets: Mapping[str, Asset], read: Mapping[str, tuple[bytes, bytes]], stamp: str) -> OutputPlan:
-    """What each page and search bundle is made from, before any is made: the build makes again only what changed."""
+SITEMAPS = "sitemaps"
+
+
+def search_group(lang: str) -> str:
+    return f"search {lang}"
+
+
+def plan_outputs(
+    site: Site, links: Links, assets: Mapping[str, Asset], read: Mapping[str, tuple[bytes, bytes]], stamp: str,
+) -> OutputPlan:
+    """What each page and group of outputs is made from, before any is made: the build makes again only what changed."""
     root = site.config.root
     configuration = digest(stamp, digests_of(root, site.config.files), site.config.base_url, str(root))
     everywhere = digest(
@@ -108,8 +118,14 @@ def plan_outputs(site: Site, links: Links, assets: Mapping[str, Asset], read: Ma
     shared = digest(everywhere, digests_of(root, files_under(root, LAYOUTS_DIR, Problems())))
     articles = ArticleDigests((article for language in site.articles.values() for article in language), read)
     pages = {output_path(page.url): page_fingerprint(page, shared, articles) for page in site.pages}
-    search = {
-        lang: digest(configuration, *(articles.whole[article.source] for article in site.articles[lang]))
+    groups = {
+        search_group(lang): digest(configuration, *(articles.whole[article.source] for article in site.articles[lang]))
         for lang in site.config.language_codes
     }
-    return OutputPlan(pages, search)
+    # A sitemap lists each page's address, its last change and its language versions; the News sitemap the articles
+    # of its window, by their titles and dates, which their teasers cover.
+    groups[SITEMAPS] = digest(
+        configuration, repr([(page.url, page.lang, page.modified, page.alternates) for page in site.pages if page.in_sitemap]),
+        *(articles.teaser[article.source] for article in news_articles(site)),
+    )
+    return OutputPlan(pages, groups)

@@ -17,7 +17,7 @@ from .checks.glossary import Respelling, respell
 from .config import CONTENT_DIR, SiteConfig, load_config
 from .content import Article
 from .digests import digest
-from .fingerprints import OutputPlan, plan_outputs
+from .fingerprints import SITEMAPS, plan_outputs, search_group
 from .gitdates import history_mark, last_changes
 from .links import Links
 from .load import load_articles
@@ -171,7 +171,8 @@ class Builder:
         before = previous.files if previous else {}
         pages = [index for index, page in enumerate(site.pages) if previous is None
                  or previous.pages.get(output_path(page.url)) != plan.pages[output_path(page.url)]]
-        searched = [lang for lang in site.config.language_codes if previous is None or previous.search.get(lang) != plan.search[lang]]
+        stale = [name for name, fingerprint in plan.groups.items()
+                 if previous is None or name not in previous.groups or previous.groups[name][0] != fingerprint]
         files: dict[str, bytes] = {}
         with (updated_output(folder) if previous else staged_output(folder)) as output:
             def write(item: Output) -> None:
@@ -179,18 +180,20 @@ class Builder:
                     output.write(item.path, item.content)
 
             files.update(render_pages(site, links, write, pages))  # written by the render workers as they go
+            made = _group_outputs(site, links, stale)
             for item in chain(
                 (asset.output() for asset in assets.values()),
                 pictures.outputs(),
                 feed_outputs(site, links),
-                sitemap_outputs(site, links),
-                search_outputs(site, links, searched),
+                (item for items in made.values() for item in items),
                 redirect_outputs(site, links),
             ):
                 files[item.path] = item.digest
                 write(item)
-            kept = _kept_from(before, plan, pages, site, searched)
-            files.update({path: kept_digest for path, kept_digest in kept.items() if path not in files})
+            groups = {name: (fingerprint, tuple(item.path for item in made[name]) if name in made else previous.groups[name][1])
+                      for name, fingerprint in plan.groups.items()}
+            files.update({path: before[path] for path in plan.pages if path not in files})  # pages not rendered again
+            files.update({path: before[path] for name in plan.groups if name not in made for path in groups[name][1]})
             if previous:
                 output.remove(sorted(set(before) - set(files)))
             # Named by what it holds: two builds of the same sources write the same marker, as they write the same site.
@@ -199,7 +202,7 @@ class Builder:
         written = sum(1 for path, content in files.items() if before.get(path) != content)
         report = BuildReport(len(site.pages), articles, tuple(loaded.problems.warnings), pictures.encoded, pictures.cached,
                              written=written, unchanged=len(files) - written, deleted=len(set(before) - set(files)))
-        self.state = OutputState(output.build_id, files, plan.pages, plan.search, report, unchanged_if, snapshot, snapshot_at,
+        self.state = OutputState(output.build_id, files, plan.pages, groups, report, unchanged_if, snapshot, snapshot_at,
                                  built_at, loaded.steady_until)
         write_sealed(state_file, self.stamp, self.state)
         return report
@@ -218,15 +221,17 @@ def _nothing_to_do(previous: OutputState, snapshot: dict, unchanged_if: tuple, b
             and previous.stable_from <= built_at and (previous.stable_until is None or built_at < previous.stable_until))
 
 
-def _kept_from(before: dict[str, bytes], plan: OutputPlan, pages: list[int], site: Site, searched: list[str]) -> dict[str, bytes]:
-    """The files this build leaves as the last one wrote them: pages not rendered again, and unchanged search bundles."""
-    rendered = {output_path(site.pages[index].url) for index in pages}
-    kept = {path: before[path] for path in plan.pages if path not in rendered and path in before}
-    for lang in site.config.language_codes:
-        if lang not in searched:
-            folder = search_index_url(lang).lstrip("/")
-            kept.update({path: content for path, content in before.items() if path.startswith(folder)})
-    return kept
+def _group_outputs(site: Site, links: Links, stale: list[str]) -> dict[str, list[Output]]:
+    """The outputs of each stale group (khabar/fingerprints.py): the sitemaps, and each language's search bundle."""
+    made = {}
+    if SITEMAPS in stale:
+        made[SITEMAPS] = sitemap_outputs(site, links)
+    searched = [lang for lang in site.config.language_codes if search_group(lang) in stale]
+    bundles = search_outputs(site, links, searched)  # the languages side by side, in one call
+    for lang in searched:
+        folder = search_index_url(lang).lstrip("/")
+        made[search_group(lang)] = [item for item in bundles if item.path.startswith(folder)]
+    return made
 
 
 def check(root: Path) -> Problems:
