@@ -116,15 +116,22 @@ def read_sealed(path: Path, stamp: str) -> Any | None:
 
 
 def write_sealed(path: Path, stamp: str, content: Any) -> None:
-    """Written whole under another name first, so a killed build leaves the old file or the new one."""
+    """Written whole under another name first, so a killed build leaves the old file or the new one. A state that
+    cannot be written (a full disk, a read-only .cache/) costs the next build its speed, never this one its site."""
     key = _seal_key()
     if key is None:
         return
     body = pickle.dumps((stamp, content), protocol=pickle.HIGHEST_PROTOCOL)
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"{path.name}.{os.getpid()}")
-    temporary.write_bytes(_seal(key, body) + body)
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(_seal(key, body) + body)
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            path.unlink()  # not an older state standing for a site it no longer describes
+        except OSError:
+            pass
 
 
 def _stat_key(info: os.stat_result) -> tuple[int, int]:
@@ -307,7 +314,4 @@ class TemplateCache(jinja2.BytecodeCache):
             bucket.bytecode_from_string(code)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            write_sealed(self.folder / f"{bucket.key}.pickle", code_stamp(), bucket.bytecode_to_string())
-        except OSError:
-            pass  # a cache it cannot write costs time, not the build
+        write_sealed(self.folder / f"{bucket.key}.pickle", code_stamp(), bucket.bytecode_to_string())
