@@ -76,7 +76,7 @@ def build_time(now: dt.datetime | None) -> dt.datetime:
 
 def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site, dict[str, Asset], Problems]:
     """Read and validate every source into the site model and its assets; raise BuildFailed listing all errors."""
-    loaded = _load(root, options)
+    loaded = _load(root, options, build_time(options.now))
     return loaded.site, loaded.assets, loaded.problems
 
 
@@ -89,11 +89,10 @@ class _Loaded:
     digests: Mapping[str, tuple[bytes, bytes]]  # each article's as read (khabar/digests.py)
 
 
-def _load(root: Path, options: BuildOptions, cache: ParseCache | None = None) -> _Loaded:
+def _load(root: Path, options: BuildOptions, built_at: dt.datetime, cache: ParseCache | None = None) -> _Loaded:
     config: SiteConfig = load_config(root)
     if options.base_url:
         config = config.with_base_url(options.base_url)
-    built_at = build_time(options.now)
     problems = Problems()
     every: list[Article] = []
 
@@ -161,7 +160,7 @@ class Builder:
         if previous and _nothing_to_do(previous, snapshot, unchanged_if, built_at):
             return replace(previous.report, written=0, unchanged=len(previous.files), deleted=0)
         try:
-            loaded = _load(self.root, self.options, self.parsed)
+            loaded = _load(self.root, self.options, built_at, self.parsed)
         finally:
             self.parsed.save()  # what was read is worth keeping even if the site has errors
         site, assets = loaded.site, loaded.assets
