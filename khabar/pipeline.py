@@ -8,12 +8,10 @@ import time
 from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from .assets import Asset, collect_assets
 from .buildstate import OutputState, ParseCache, code_stamp, input_snapshot, output_state_path, read_sealed, unchanged_snapshot, write_sealed
-from .checks import run_checks
-from .checks.glossary import Respelling, respell
 from .config import CONTENT_DIR, SiteConfig, load_config
 from .content import Article
 from .digests import digest
@@ -34,6 +32,9 @@ from .schedule import published
 from .timelines import load_timelines
 from .urls import output_path, search_index_url
 from .write import OutputFolder, claim_output, marker_build_id, staged_output, updated_output
+
+if TYPE_CHECKING:
+    from .checks.glossary import Respelling
 
 
 @dataclass(frozen=True)
@@ -239,6 +240,8 @@ def check(root: Path) -> Problems:
         site, _, problems = load_site(root, BuildOptions(include_drafts=True, include_future=True))
     except BuildFailed as failure:
         return failure.problems
+    from .checks import run_checks  # here: every build would otherwise load the house style's rules for nothing
+
     run_checks(site, problems)
     return problems
 
@@ -249,4 +252,6 @@ def fix_spellings(root: Path) -> list[Respelling]:
         site, _, _ = load_site(root, BuildOptions(include_drafts=True))
     except BuildFailed:
         return []  # check, run next, reports why
+    from .checks.glossary import respell
+
     return respell(site)
