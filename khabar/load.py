@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -13,6 +11,7 @@ from .config import CONTENT_DIR, SiteConfig, locate_image
 from .content import Alias, Article, Image, Picture, Tag
 from .fields import FieldReader, Suggestions, parse_mapping, suggest
 from .glossary import GLOSSARY_FILE
+from .pool import Workers
 from .markdown import ImageLocator, render_markdown
 from .pictures import PictureError
 from .problems import Problems
@@ -49,10 +48,11 @@ class _ReadResult:
     related_lines: tuple[int, ...]  # each pin's
 
 
-def load_articles(config: SiteConfig, problems: Problems, publish: Callable[[list[Article]], list[Article]]) -> ArticleFiles:
+def load_articles(config: SiteConfig, problems: Problems, publish: Callable[[list[Article]], list[Article]],
+                  workers: Workers = Workers()) -> ArticleFiles:
     """Every article under content/, validated, by its file; `publish` chooses (and may mark) those the build shows."""
     sources = _discover_sources(config, problems)
-    results = _read_all(config, sources)
+    results = _read_all(config, sources, workers)
     articles = []
     for result in results:
         problems.extend(result.problems)
@@ -100,25 +100,9 @@ def _markdown_files(root: Path, folder: str, problems: Problems) -> list[str]:
     return found
 
 
-def _read_all(config: SiteConfig, sources: list[str]) -> list[_ReadResult]:
-    if len(sources) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
-        return [read_article(config, source) for source in sources]
-    workers = os.cpu_count() or 2
-    with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_config, initargs=(config,)) as pool:
-        chunk = max(1, len(sources) // (workers * 8))
-        return list(pool.map(_read_in_worker, sources, chunksize=chunk))
-
-
-_worker_config: SiteConfig | None = None
-
-
-def _set_worker_config(config: SiteConfig) -> None:
-    global _worker_config
-    _worker_config = config
-
-
-def _read_in_worker(source: str) -> _ReadResult:
-    return read_article(_worker_config, source)
+def _read_all(config: SiteConfig, sources: list[str], workers: Workers = Workers()) -> list[_ReadResult]:
+    return workers.map(lambda source: read_article(config, source), sources, least=PARALLEL_THRESHOLD,
+                       doing="reading", what="articles")
 
 
 def read_article(config: SiteConfig, source: str) -> _ReadResult:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
 
@@ -22,7 +22,9 @@ from .outputs.sitemaps import sitemap_outputs
 from .outputs.images import encode_pictures
 from .outputs.redirects import redirect_outputs
 from .outputs.search import search_outputs
+from .pool import Workers, available_cores
 from .problems import BuildFailed, Problem, Problems
+from .progress import Progress, silent
 from .render import render_pages
 from .schedule import published
 from .timelines import load_timelines
@@ -37,6 +39,12 @@ class BuildOptions:
     force: bool = False  # replace an output folder that is neither empty nor a site khabar built
     include_future: bool = False  # articles dated after the build time (scheduled), which a build leaves out
     mark_scheduled: bool = False  # label those as scheduled: for the desk's preview (serve), never for publishing
+    jobs: int | None = None  # processes for the heavy steps (build --jobs); None: one per core
+    progress: Progress = field(default=silent, compare=False)  # told each step and how far it is (the terminal's display)
+
+    @property
+    def workers(self) -> Workers:
+        return Workers(self.jobs or available_cores(), self.progress)
 
 
 @dataclass(frozen=True)
@@ -73,14 +81,15 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
     # Git's dates for all, then the build's choice: drafts and scheduled articles only when asked for, marked if asked.
     files = load_articles(config, problems, lambda every: published(
         _updated_from_git(root, every), built_at, options.include_drafts, options.include_future, options.mark_scheduled,
-    ))
+    ), options.workers)
     articles = list(files.built.values())
     events = [event for article in articles for event in article.timeline_events]
     timelines = load_timelines(config, events, files, problems)
     assets = collect_assets(root, problems)
     if problems:
         raise BuildFailed(problems)
-    return build_site(config, articles, timelines, built_at), assets, problems
+    options.progress("modelling", 0, 0, "the site")
+    return build_site(config, articles, timelines, built_at, options.workers), assets, problems
 
 
 def _updated_from_git(root: Path, articles: list[Article]) -> list[Article]:
@@ -103,7 +112,7 @@ def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> Buil
     links = Links(site.config.base_url, assets)
     pictures = encode_pictures(site)  # before the staging folder opens: a picture that fails leaves nothing written
     with staged_output(folder) as write:
-        pages = len(render_pages(site, links, write))  # written by the render workers as they go
+        pages = len(render_pages(site, links, write, workers=options.workers))  # written by the render workers as they go
         for output in chain(
             (asset.output() for asset in assets.values()),
             pictures.outputs(),
