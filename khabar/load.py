@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -205,7 +206,7 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
         url_line=slug_line,
         related_pins=tuple(related_pins),
         timeline_events=tuple(events),
-        terms=tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:KEPT_TERMS]),
+        terms=tuple(heapq.nsmallest(KEPT_TERMS, counts.items(), key=lambda item: (-item[1], item[0]))),
         body_pictures=rendered.pictures,
         aliases=aliases,
         heading_ids=rendered.heading_ids,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import jinja2
 from jinja2 import meta
@@ -96,6 +97,13 @@ class Renderer:
             pending.extend(t for t in meta.find_referenced_templates(self.environment.parse(source)) if t)
         return tuple(f"{LAYOUTS_DIR}/{t}" for t in sorted(seen))
 
+    def compile(self, names: set[str]) -> None:
+        """Compile these templates and every template they use, reporting their mistakes."""
+        with _template_errors(self.site.config.root, None):
+            for name in sorted(names):
+                for used in self.templates_used(name):
+                    self.environment.get_template(used.removeprefix(f"{LAYOUTS_DIR}/"))
+
     def render(self, page: Page) -> Output:
         localizer = self.localizers[page.lang]
         html = self.environment.get_template(page.template).render(
@@ -119,6 +127,8 @@ def render_pages(site: Site, links: Links, sink: Callable[[Output], None], index
     """Render the pages at `indexes` of site.pages (all of them by default) and hand each to `sink` (the writer), on
     several cores when there are many; return each one's output path and the digest of its bytes."""
     renderer = Renderer(site, links)
+    wanted = range(len(site.pages)) if indexes is None else indexes
+    renderer.compile({site.pages[index].template for index in wanted})  # once, here, rather than on every worker
 
     def render_one(index: int) -> tuple[str, bytes]:
         # On a forked worker, the renderer, the site model and the sink are inherited, and each page is written there.
@@ -126,22 +136,26 @@ def render_pages(site: Site, links: Links, sink: Callable[[Output], None], index
         sink(output)
         return output.path, output.digest
 
-    wanted = range(len(site.pages)) if indexes is None else indexes
     return dict(workers.map(render_one, wanted, least=PARALLEL_THRESHOLD, doing="rendering", what="pages"))
 
 
 def _render(renderer: Renderer, page: Page) -> Output:
-    """Render one page; template mistakes become Problems naming the template line."""
-    root = renderer.site.config.root
-    try:
+    with _template_errors(renderer.site.config.root, page):
         return renderer.render(page)
+
+
+@contextmanager
+def _template_errors(root: Path, page: Page | None) -> Iterator[None]:
+    """Template mistakes made into Problems naming the template line."""
+    try:
+        yield
     except jinja2.TemplateSyntaxError as error:
         raise BuildFailed(_template_problem(root, error.filename, error.lineno, error.message)) from None
     except jinja2.TemplateNotFound as error:
         raise BuildFailed(_template_problem(root, str(root / LAYOUTS_DIR / error.name), 0, "missing template")) from None
     except (jinja2.TemplateError, KeyError, TypeError, AttributeError) as error:
         filename, line = _template_frame(error)
-        raise BuildFailed(_template_problem(root, filename, line, f"while rendering {page.url}: {error}")) from None
+        raise BuildFailed(_template_problem(root, filename, line, f"while rendering {page.url if page else 'the templates'}: {error}")) from None
 
 
 def _template_frame(error: Exception) -> tuple[str | None, int]:
