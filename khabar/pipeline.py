@@ -113,12 +113,13 @@ def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> Buil
     pictures = encode_pictures(site)  # before the staging folder opens: a picture that fails leaves nothing written
     with staged_output(folder) as write:
         pages = len(render_pages(site, links, write, workers=options.workers))  # written by the render workers as they go
+        search = search_outputs(site, links, options.progress)  # Pagefind indexes in its own processes meanwhile
         for output in chain(
             (asset.output() for asset in assets.values()),
             pictures.outputs(),
             feed_outputs(site, links),
             sitemap_outputs(site, links),
-            search_outputs(site, links),
+            search,
             redirect_outputs(site, links),
         ):
             write(output)
