@@ -110,10 +110,11 @@ def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> Buil
     folder = claim_output(root, out, options.force)
     site, assets, problems = load_site(root, options)
     links = Links(site.config.base_url, assets)
-    pictures = encode_pictures(site)  # before the staging folder opens: a picture that fails leaves nothing written
+    pictures = encode_pictures(site, options.workers)  # before the staging folder opens: a picture that fails leaves nothing written
     with staged_output(folder) as write:
         pages = len(render_pages(site, links, write, workers=options.workers))  # written by the render workers as they go
         search = search_outputs(site, links, options.progress)  # Pagefind indexes in its own processes meanwhile
+        options.progress("writing", 0, 0, "assets, pictures, feeds and sitemaps")
         for output in chain(
             (asset.output() for asset in assets.values()),
             pictures.outputs(),

@@ -60,7 +60,7 @@ def related_by_language(
     groups = [sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug)) for articles in languages]
     # Forked workers inherit the articles; only lists of indexes come back.
     chosen = workers.map(lambda group: _choose(group, timelines_of, settings), groups, least=PARALLEL_THRESHOLD,
-                         weight=sum(map(len, groups)), doing="relating", what="languages")
+                         weight=sum(map(len, groups)), doing="related articles for", what="languages")
     return {
         group[index].source: tuple(group[other] for other in others)
         for group, lists in zip(groups, chosen, strict=True)
