@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -15,6 +16,7 @@ from click.core import ParameterSource
 from khabar.fields import is_real_offset
 from khabar.pipeline import BuildOptions, build as build_site, build_time, check as check_site, fix_spellings
 from khabar.problems import BuildFailed, Problems
+from khabar.progress import TerminalProgress, shows_progress
 from khabar.report import FORMATS, limited_to, project_paths, render, summary
 from khabar.scaffold import editor_command, new_article, open_in_editor
 from khabar.write import OutputFailed, UnsafeOutput
@@ -45,10 +47,12 @@ def _report_failure(problems: Problems, root: Path, output_format: str = "text")
     click.echo(f"{len(problems.errors)} problem(s) found; nothing was written.", err=True)
 
 
-def _run_build(root: Path, out: Path, options: BuildOptions, output_format: str = "text") -> bool:
+def _run_build(root: Path, out: Path, options: BuildOptions, output_format: str = "text", quiet: bool = False) -> bool:
+    """Build, showing how far it is on a terminal; then the problems, and unless `quiet` what was built."""
     started = time.perf_counter()
+    progress = TerminalProgress(sys.stderr) if shows_progress(sys.stderr, quiet, os.environ) else None
     try:
-        report = build_site(root, out, options)
+        report = build_site(root, out, replace(options, progress=progress) if progress else options)
     except BuildFailed as failure:
         _report_failure(failure.problems, root, output_format)
         return False
@@ -59,7 +63,12 @@ def _run_build(root: Path, out: Path, options: BuildOptions, output_format: str 
         where = f"{error.filename}: " if error.filename else ""
         click.echo(f"error: cannot build the site: {where}{error.strerror or error}", err=True)
         return False
+    finally:
+        if progress:
+            progress.clear()
     _report(Problems(warnings=list(report.warnings)), root, output_format)
+    if quiet:
+        return True
     seconds = time.perf_counter() - started
     to_stderr = output_format == "json"  # stdout holds the JSON document alone
     click.echo(f"built {report.pages} pages from {report.articles} articles into {out} in {seconds:.2f} s", err=to_stderr)
@@ -103,6 +112,11 @@ _format_option = click.option(
          "or github (workflow commands that annotate a pull request's lines, on stdout).",
 )
 
+_jobs_option = click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None,
+    help="Processes for reading articles and rendering pages; 1 does all in this one [default: one per core].",
+)
+
 _force_option = click.option(
     "--force", is_flag=True,
     help="Replace the output folder even if it is neither empty nor a site khabar built, deleting what it holds.",
@@ -120,13 +134,18 @@ _force_option = click.option(
 @click.option("--clean", is_flag=True,
               help="Build everything, ignoring what the last build into the output folder left in .cache/build/.")
 @_force_option
+@_jobs_option
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems: no progress, no summary of what was built.")
 @_format_option
 @click.pass_obj
 def build(root: Path, out: Path | None, drafts: bool, future: bool, base_url: str | None, now: dt.datetime | None,
-          clean: bool, force: bool, output_format: str) -> None:
-    """Build the site into a folder, changing it only if the build succeeds, and only the files that change."""
-    options = BuildOptions(drafts, base_url, now, force=force, include_future=future, clean=clean)
-    if not _run_build(root, out or root / "_site", options, output_format):
+          clean: bool, force: bool, jobs: int | None, quiet: bool, output_format: str) -> None:
+    """Build the site into a folder, changing it only if the build succeeds, and only the files that change.
+
+    On a terminal it shows how far it is (not in CI, nor with --quiet).
+    """
+    options = BuildOptions(drafts, base_url, now, force=force, include_future=future, clean=clean, jobs=jobs)
+    if not _run_build(root, out or root / "_site", options, output_format, quiet):
         sys.exit(1)
 
 
@@ -197,8 +216,9 @@ def new(root: Path, title: str, lang: str | None, slug: str | None, author: str 
 @click.option("--future/--no-future", default=True, show_default=True,
               help="Show articles dated after now, each marked as scheduled.")
 @_force_option
+@_jobs_option
 @click.pass_obj
-def serve(root: Path, host: str, port: int, out: Path | None, drafts: bool, future: bool, force: bool) -> None:
+def serve(root: Path, host: str, port: int, out: Path | None, drafts: bool, future: bool, force: bool, jobs: int | None) -> None:
     """Build, serve on this machine and rebuild and reload the browser on every change."""
     from khabar.tools.serve import DevServer
 
@@ -212,7 +232,8 @@ def serve(root: Path, host: str, port: int, out: Path | None, drafts: bool, futu
         if not server.local:
             click.echo(f"warning: listening on {host}: other machines can read the site, drafts included", err=True)
         click.echo(f"serving {out} at {server.url} (Ctrl-C stops)")
-        options = BuildOptions(include_drafts=drafts, base_url=server.url, force=force, include_future=future, mark_scheduled=True)
+        options = BuildOptions(include_drafts=drafts, base_url=server.url, force=force, include_future=future, mark_scheduled=True,
+                               jobs=jobs)
         if not server.run(lambda: _run_build(root, out, options)):
             sys.exit(1)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM

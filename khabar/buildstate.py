@@ -160,13 +160,13 @@ class _Parsed:
 class ParseCache:
     """Read results of article files, by path, in shards so that an edit rewrites one shard, not all of them."""
 
-    def __init__(self, root: Path, stamp: str):
+    def __init__(self, root: Path, stamp: str, fresh: bool = False):
         self.root = root
         self.folder = root / STATE_DIR / "articles"
         self.stamp = stamp
         self._entries: dict[str, _Parsed] = {}
-        self._dirty: set[int] = set()
-        self._loaded = False
+        self._dirty: set[int] = set(range(_PARSED_SHARDS)) if fresh else set()
+        self._loaded = fresh  # fresh: what is on disk is neither read nor kept (a clean build)
         self.reused = 0  # files taken from the cache by the last `read`
 
     def _load(self) -> None:

@@ -111,7 +111,11 @@ def _exceeded_bound(text: str) -> tuple[int, str] | None:
     """The 0-based line at which a YAML text passes MAX_YAML_DEPTH or MAX_YAML_VALUES, and how; None if it does not.
 
     Read from the parser's events, which it makes without recursion, so the bound holds before anything recursive runs.
+    A text too small to pass them is not read twice: each level of nesting needs one of the characters `[{-:?`, and
+    without aliases (`*`) no character gives more than two values.
     """
+    if "*" not in text and len(text) < MAX_YAML_VALUES // 4 and sum(map(text.count, "[{-:?")) < MAX_YAML_DEPTH:
+        return None
     loader = _Loader(text)
     try:
         values = 0

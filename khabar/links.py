@@ -44,6 +44,8 @@ class Links:
 
     def in_html(self, markup: str, *, absolute: bool = False) -> str:
         """HTML whose site-relative links are made published ones: prefixed, encoded, and absolute for feeds."""
+        if '="/' not in markup:  # most bodies link nowhere in the site: spare them the scan
+            return markup
         address = self.absolute if absolute else self.href
 
         def published(match: re.Match[str]) -> str:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
+import heapq
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -17,6 +16,7 @@ from .fields import FieldReader, Suggestions, parse_mapping, suggest
 from .glossary import GLOSSARY_FILE
 from .markdown import ImageLocator, render_markdown
 from .pictures import PictureError
+from .pool import Workers
 from .problems import Problems
 from .references import ArticleFiles, is_source_link, left_out, link_bodies, reference
 from .sourcefile import MAX_ARTICLE_BYTES, Refused, files_under, locate, read_source
@@ -55,14 +55,15 @@ class _ReadResult:
 
 def load_articles(
     config: SiteConfig, problems: Problems, publish: Callable[[list[Article]], list[Article]], cache: ParseCache | None = None,
+    workers: Workers = Workers(),
 ) -> ArticleFiles:
     """Every article under content/, validated, by its file; `publish` chooses (and may mark) those the build shows.
     With a cache, a file unchanged since an earlier build is taken from it, neither read nor parsed again."""
     sources = _discover_sources(config, problems)
     if cache is None:
-        results = _read_all(config, sources)
+        results = _read_all(config, sources, workers)
     else:
-        results = cache.read(parse_digest(config), sources, lambda unread: _read_all(config, unread))
+        results = cache.read(parse_digest(config), sources, lambda unread: _read_all(config, unread, workers))
     articles = []
     for result in results:
         problems.extend(result.problems)
@@ -111,25 +112,9 @@ def _markdown_files(root: Path, folder: str, problems: Problems) -> list[str]:
     return found
 
 
-def _read_all(config: SiteConfig, sources: list[str]) -> list[_ReadResult]:
-    if len(sources) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
-        return [read_article(config, source) for source in sources]
-    workers = os.cpu_count() or 2
-    with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_config, initargs=(config,)) as pool:
-        chunk = max(1, len(sources) // (workers * 8))
-        return list(pool.map(_read_in_worker, sources, chunksize=chunk))
-
-
-_worker_config: SiteConfig | None = None
-
-
-def _set_worker_config(config: SiteConfig) -> None:
-    global _worker_config
-    _worker_config = config
-
-
-def _read_in_worker(source: str) -> _ReadResult:
-    return read_article(_worker_config, source)
+def _read_all(config: SiteConfig, sources: list[str], workers: Workers = Workers()) -> list[_ReadResult]:
+    return workers.map(lambda source: read_article(config, source), sources, least=PARALLEL_THRESHOLD,
+                       doing="reading", what="articles")
 
 
 def parse_digest(config: SiteConfig) -> bytes:
@@ -238,7 +223,7 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
         url_line=slug_line,
         related_pins=tuple(related_pins),
         timeline_events=tuple(events),
-        terms=tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:KEPT_TERMS]),
+        terms=tuple(heapq.nsmallest(KEPT_TERMS, counts.items(), key=lambda item: (-item[1], item[0]))),
         body_pictures=rendered.pictures,
         aliases=aliases,
         heading_ids=rendered.heading_ids,

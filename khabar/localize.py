@@ -22,10 +22,13 @@ class Localizer:
         self.locale = Locale.parse(language.locale)
         self.strings = strings
         self._dates: dict[dt.date, str] = {}
+        self._language_names: dict[str, str] = {}
 
     def language_name(self, code: str) -> str:
         """Another language's name in this one: 'الإنجليزية', 'Arabic'."""
-        return Locale.parse(code).get_display_name(self.locale)
+        if code not in self._language_names:  # asked for on every page; Babel parses the locale anew each time
+            self._language_names[code] = Locale.parse(code).get_display_name(self.locale)
+        return self._language_names[code]
 
     def digits(self, text: str) -> str:
         """Western digits to Arabic-Indic ones where the site asks for them."""

@@ -15,6 +15,7 @@ from .pages import (
     X_DEFAULT, Alternate, ArticlePage, Feed, FeedLink, LanguageSwitch, ListingKind, ListingPage, NavLink, Page, Pagination,
     RedirectPage, SearchPage, StorySoFar,
 )
+from .pool import Workers
 from .problems import BuildFailed, Problems
 from .storyline import Storyline, timeline_page, timelines_index_page
 from .timelines import Timeline
@@ -46,7 +47,8 @@ class _Listing:
     image: Image | None = None
 
 
-def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Timeline, ...], built_at: dt.datetime) -> Site:
+def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Timeline, ...], built_at: dt.datetime,
+               workers: Workers = Workers()) -> Site:
     """The whole site model: articles per language, translations, listings, timelines and every page."""
     # numpy and scipy are imported only now: they are slow to import, and numpy fails with a traceback
     # on a malformed SOURCE_DATE_EPOCH, which the build has reported as a problem by the time it gets here.
@@ -61,7 +63,7 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
     timelines_of = {
         a.source: frozenset(t.key for t in storyline.timelines_of.get(a.translation_key, ())) for a in articles
     }
-    related = related_by_language(list(by_language.values()), timelines_of, config.related)
+    related = related_by_language(list(by_language.values()), timelines_of, config.related, workers)
     listings = _listings(config, by_language)
     listing_urls = {(listing.kind, listing.key, listing.lang): listing.url for listing in listings}
     feeds = _feeds(config, localizers, listings, timelines, translations)

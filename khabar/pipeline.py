@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 from .assets import Asset, collect_assets
 from .buildstate import OutputState, ParseCache, code_stamp, input_snapshot, output_state_path, read_sealed, unchanged_snapshot, write_sealed
@@ -26,7 +26,9 @@ from .outputs.sitemaps import NEWS_WINDOW, sitemap_outputs
 from .outputs.images import encode_pictures
 from .outputs.redirects import redirect_outputs
 from .outputs.search import search_outputs
+from .pool import Workers, available_cores
 from .problems import BuildFailed, Problem, Problems
+from .progress import Progress, silent
 from .render import render_pages
 from .schedule import published
 from .timelines import load_timelines
@@ -46,6 +48,17 @@ class BuildOptions:
     include_future: bool = False  # articles dated after the build time (scheduled), which a build leaves out
     mark_scheduled: bool = False  # label those as scheduled: for the desk's preview (serve), never for publishing
     clean: bool = False  # ignore what the last build into the output folder left, and build everything
+    jobs: int | None = None  # processes for the heavy steps (build --jobs); None: one per core
+    progress: Progress = field(default=silent, compare=False)  # told each step and how far it is (the terminal's display)
+
+    @property
+    def workers(self) -> Workers:
+        return Workers(self.jobs or available_cores(), self.progress)
+
+    @property
+    def choices(self) -> tuple:
+        """The options that change what is built (not how: jobs, progress, force, clean)."""
+        return self.include_drafts, self.base_url, self.now, self.include_future, self.mark_scheduled
 
 
 @dataclass(frozen=True)
@@ -103,14 +116,15 @@ def _load(root: Path, options: BuildOptions, built_at: dt.datetime, cache: Parse
         return published(_updated_from_git(root, articles), built_at, options.include_drafts, options.include_future,
                          options.mark_scheduled)
 
-    files = load_articles(config, problems, publish, cache)
+    files = load_articles(config, problems, publish, cache, options.workers)
     articles = list(files.built.values())
     events = [event for article in articles for event in article.timeline_events]
     timelines = load_timelines(config, events, files, problems)
     assets = collect_assets(root, problems)
     if problems:
         raise BuildFailed(problems)
-    site = build_site(config, articles, timelines, built_at)
+    options.progress("modelling", 0, 0, "the site")
+    site = build_site(config, articles, timelines, built_at, options.workers)
     return _Loaded(site, assets, problems, _steady_until(every, built_at), files.digests)
 
 
@@ -145,7 +159,7 @@ class Builder:
     def __init__(self, root: Path, out: Path, options: BuildOptions = BuildOptions()):
         self.root, self.out, self.options = root, out, options
         self.stamp = code_stamp()
-        self.parsed = ParseCache(root, self.stamp)
+        self.parsed = ParseCache(root, self.stamp, fresh=options.clean)
         self.state: OutputState | None = None  # what the output folder holds, if this builder wrote it last
 
     def build(self) -> BuildReport:
@@ -157,7 +171,7 @@ class Builder:
         built_at = build_time(self.options.now)
         snapshot_at = time.time_ns()
         snapshot = input_snapshot(self.root)
-        unchanged_if = (self.options, history_mark(self.root), self.stamp)
+        unchanged_if = (self.options.choices, history_mark(self.root), self.stamp)
         if previous and _nothing_to_do(previous, snapshot, unchanged_if, built_at):
             return replace(previous.report, written=0, unchanged=len(previous.files), deleted=0)
         try:
@@ -166,7 +180,8 @@ class Builder:
             self.parsed.save()  # what was read is worth keeping even if the site has errors
         site, assets = loaded.site, loaded.assets
         links = Links(site.config.base_url, assets)
-        pictures = encode_pictures(site)  # before the staging folder opens: a picture that fails leaves nothing written
+        workers, progress = self.options.workers, self.options.progress
+        pictures = encode_pictures(site, workers)  # before the staging folder opens: a picture that fails leaves nothing written
         plan = plan_outputs(site, links, assets, loaded.digests, self.stamp)
         before = previous.files if previous else {}
         pages = [index for index, page in enumerate(site.pages) if previous is None
@@ -179,18 +194,24 @@ class Builder:
                 if before.get(item.path) != item.digest:
                     output.write(item.path, item.content)
 
-            files.update(render_pages(site, links, write, pages))  # written by the render workers as they go
-            made = _group_outputs(site, links, stale)
-            for item in chain(
-                (asset.output() for asset in assets.values()),
-                pictures.outputs(),
-                feed_outputs(site, links),
-                (item for items in made.values() for item in items),
-                redirect_outputs(site, links),
+            files.update(render_pages(site, links, write, pages, workers))  # written by the render workers as they go
+            searched = [lang for lang in site.config.language_codes if search_group(lang) in stale]
+            search = search_outputs(site, links, searched, progress)  # Pagefind indexes in its own processes meanwhile
+            progress("writing", 0, 0, "assets, pictures, feeds and sitemaps")
+            made: dict[str, list[str]] = {name: [] for name in stale}
+            for group, item in chain(
+                _alone(asset.output() for asset in assets.values()),
+                _alone(pictures.outputs()),
+                _alone(feed_outputs(site, links)),
+                ((SITEMAPS, item) for item in (sitemap_outputs(site, links) if SITEMAPS in stale else ())),
+                _by_language(site, search),
+                _alone(redirect_outputs(site, links)),
             ):
                 files[item.path] = item.digest
                 write(item)
-            groups = {name: (fingerprint, tuple(item.path for item in made[name]) if name in made else previous.groups[name][1])
+                if group:
+                    made[group].append(item.path)
+            groups = {name: (fingerprint, tuple(made[name]) if name in made else previous.groups[name][1])
                       for name, fingerprint in plan.groups.items()}
             files.update({path: before[path] for path in plan.pages if path not in files})  # pages not rendered again
             files.update({path: before[path] for name in plan.groups if name not in made for path in groups[name][1]})
@@ -221,17 +242,16 @@ def _nothing_to_do(previous: OutputState, snapshot: dict, unchanged_if: tuple, b
             and previous.stable_from <= built_at and (previous.stable_until is None or built_at < previous.stable_until))
 
 
-def _group_outputs(site: Site, links: Links, stale: list[str]) -> dict[str, list[Output]]:
-    """The outputs of each stale group (khabar/fingerprints.py): the sitemaps, and each language's search bundle."""
-    made = {}
-    if SITEMAPS in stale:
-        made[SITEMAPS] = sitemap_outputs(site, links)
-    searched = [lang for lang in site.config.language_codes if search_group(lang) in stale]
-    bundles = search_outputs(site, links, searched)  # the languages side by side, in one call
-    for lang in searched:
-        folder = search_index_url(lang).lstrip("/")
-        made[search_group(lang)] = [item for item in bundles if item.path.startswith(folder)]
-    return made
+def _alone(outputs: Iterable[Output]) -> Iterator[tuple[str | None, Output]]:
+    """Outputs made on every build, each on its own (and written only if its bytes changed)."""
+    return ((None, item) for item in outputs)
+
+
+def _by_language(site: Site, search: Iterable[Output]) -> Iterator[tuple[str, Output]]:
+    """The search bundles' files, each in its language's group."""
+    folders = {lang: search_index_url(lang).lstrip("/") for lang in site.config.language_codes}
+    for item in search:
+        yield next(search_group(lang) for lang, folder in folders.items() if item.path.startswith(folder)), item
 
 
 def check(root: Path) -> Problems:

@@ -27,14 +27,12 @@ loops.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-
 import numpy as np
 from scipy import sparse
 
 from .config import RelatedSettings
 from .content import Article
+from .pool import Workers
 
 TERMS_PER_ARTICLE = 16  # the strongest TF-IDF terms of an article that are looked up
 CHAMPIONS_PER_TERM = 64  # the articles kept in the index for each term, tag and timeline
@@ -54,36 +52,20 @@ def related_articles(
 
 
 def related_by_language(
-    languages: list[list[Article]], timelines_of: dict[str, frozenset[str]], settings: RelatedSettings
+    languages: list[list[Article]], timelines_of: dict[str, frozenset[str]], settings: RelatedSettings,
+    workers: Workers = Workers(),
 ) -> dict[str, tuple[Article, ...]]:
     """Related articles for several languages' articles (never mixed), one language per core when large."""
-    global _worker_job
     # Newest first, then by slug: an article's index is its tie-break, so equal scores favour recent articles.
     groups = [sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug)) for articles in languages]
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if sum(map(len, groups)) < PARALLEL_THRESHOLD or len(groups) < 2 or (os.cpu_count() or 1) < 2 or not can_fork:
-        chosen = [_choose(group, timelines_of, settings) for group in groups]
-    else:
-        # Forked workers inherit the articles; only lists of indexes come back.
-        _worker_job = (groups, timelines_of, settings)
-        try:
-            with multiprocessing.get_context("fork").Pool(min(len(groups), os.cpu_count() or 1)) as pool:
-                chosen = pool.map(_choose_in_worker, range(len(groups)))
-        finally:
-            _worker_job = None
+    # Forked workers inherit the articles; only lists of indexes come back.
+    chosen = workers.map(lambda group: _choose(group, timelines_of, settings), groups, least=PARALLEL_THRESHOLD,
+                         weight=sum(map(len, groups)), doing="related articles for", what="languages")
     return {
         group[index].source: tuple(group[other] for other in others)
         for group, lists in zip(groups, chosen, strict=True)
         for index, others in enumerate(lists)
     }
-
-
-_worker_job: tuple | None = None
-
-
-def _choose_in_worker(group: int) -> list[list[int]]:
-    groups, timelines_of, settings = _worker_job
-    return _choose(groups[group], timelines_of, settings)
 
 
 def _choose(ordered: list[Article], timelines_of: dict[str, frozenset[str]], settings: RelatedSettings) -> list[list[int]]:

@@ -6,10 +6,10 @@ templates, so pages can be rendered in any order or in parallel.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -24,6 +24,7 @@ from .markdown import picture_html
 from .model import Site
 from .output import HTML, Output
 from .pages import Page
+from .pool import Workers
 from .problems import BuildFailed, Problems
 from .sourcefile import read_source
 from .urls import home_url, output_path, search_url
@@ -103,6 +104,13 @@ class Renderer:
             pending.extend(_REFERENCED_TEMPLATE.findall(source))
         return tuple(f"{LAYOUTS_DIR}/{t}" for t in sorted(seen))
 
+    def compile(self, names: set[str]) -> None:
+        """Compile these templates and every template they use, reporting their mistakes."""
+        with _template_errors(self.site.config.root, None):
+            for name in sorted(names):
+                for used in self.templates_used(name):
+                    self.environment.get_template(used.removeprefix(f"{LAYOUTS_DIR}/"))
+
     def render(self, page: Page) -> Output:
         localizer = self.localizers[page.lang]
         html = self.environment.get_template(page.template).render(
@@ -119,58 +127,42 @@ class Renderer:
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 500
-PAGES_PER_TASK = 200
-
-_worker_renderer: Renderer | None = None
-_worker_sink: Callable[[Output], None] | None = None
 
 
-def render_pages(site: Site, links: Links, sink: Callable[[Output], None], indexes: Sequence[int] | None = None) -> dict[str, bytes]:
+def render_pages(site: Site, links: Links, sink: Callable[[Output], None], indexes: Sequence[int] | None = None,
+                 workers: Workers = Workers()) -> dict[str, bytes]:
     """Render the pages at `indexes` of site.pages (all of them by default) and hand each to `sink` (the writer), on
     several cores when there are many; return each one's output path and the digest of its bytes."""
-    global _worker_renderer, _worker_sink
     renderer = Renderer(site, links)
     wanted = range(len(site.pages)) if indexes is None else indexes
-    workers = os.cpu_count() or 1
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if len(wanted) < PARALLEL_THRESHOLD or workers < 2 or not can_fork:
-        return dict(_render_some(renderer, sink, wanted))
-    # Forked workers inherit the renderer, the site model and the sink instead of receiving them pickled.
-    _worker_renderer, _worker_sink = renderer, sink
-    try:
-        tasks = [wanted[start:start + PAGES_PER_TASK] for start in range(0, len(wanted), PAGES_PER_TASK)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return {path: digest for done in pool.imap_unordered(_render_in_worker, tasks) for path, digest in done}
-    finally:
-        _worker_renderer = _worker_sink = None
+    renderer.compile({site.pages[index].template for index in wanted})  # once, here, rather than on every worker
 
-
-def _render_in_worker(indexes: Sequence[int]) -> list[tuple[str, bytes]]:
-    return _render_some(_worker_renderer, _worker_sink, indexes)
-
-
-def _render_some(renderer: Renderer, sink: Callable[[Output], None], indexes: Sequence[int]) -> list[tuple[str, bytes]]:
-    done = []
-    for output in _render_range(renderer, indexes):
+    def render_one(index: int) -> tuple[str, bytes]:
+        # On a forked worker, the renderer, the site model and the sink are inherited, and each page is written there.
+        output = _render(renderer, site.pages[index])
         sink(output)
-        done.append((output.path, output.digest))
-    return done
+        return output.path, output.digest
+
+    return dict(workers.map(render_one, wanted, least=PARALLEL_THRESHOLD, doing="rendering", what="pages"))
 
 
-def _render_range(renderer: Renderer, indexes: Sequence[int]) -> Iterator[Output]:
-    """Render some pages; template mistakes become Problems naming the template line."""
-    root = renderer.site.config.root
-    for index in indexes:
-        page = renderer.site.pages[index]
-        try:
-            yield renderer.render(page)
-        except jinja2.TemplateSyntaxError as error:
-            raise BuildFailed(_template_problem(root, error.filename, error.lineno, error.message)) from None
-        except jinja2.TemplateNotFound as error:
-            raise BuildFailed(_template_problem(root, str(root / LAYOUTS_DIR / error.name), 0, "missing template")) from None
-        except (jinja2.TemplateError, KeyError, TypeError, AttributeError) as error:
-            filename, line = _template_frame(error)
-            raise BuildFailed(_template_problem(root, filename, line, f"while rendering {page.url}: {error}")) from None
+def _render(renderer: Renderer, page: Page) -> Output:
+    with _template_errors(renderer.site.config.root, page):
+        return renderer.render(page)
+
+
+@contextmanager
+def _template_errors(root: Path, page: Page | None) -> Iterator[None]:
+    """Template mistakes made into Problems naming the template line."""
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as error:
+        raise BuildFailed(_template_problem(root, error.filename, error.lineno, error.message)) from None
+    except jinja2.TemplateNotFound as error:
+        raise BuildFailed(_template_problem(root, str(root / LAYOUTS_DIR / error.name), 0, "missing template")) from None
+    except (jinja2.TemplateError, KeyError, TypeError, AttributeError) as error:
+        filename, line = _template_frame(error)
+        raise BuildFailed(_template_problem(root, filename, line, f"while rendering {page.url if page else 'the templates'}: {error}")) from None
 
 
 def _template_frame(error: Exception) -> tuple[str | None, int]:

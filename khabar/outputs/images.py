@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -22,6 +21,7 @@ from ..model import Site
 from ..output import Output
 from ..pages import ListingPage
 from ..pictures import ENCODER_SETTINGS, MEDIA_TYPES, ImageVariant, Picture, PictureError, cache_file, is_cached, read_unchanged
+from ..pool import Workers
 from ..problems import BuildFailed, Problems
 
 _PILLOW_FORMATS = {media_type: name for name, media_type in MEDIA_TYPES.items()}
@@ -48,7 +48,7 @@ class EncodedPictures:
             yield Output(variant.url.lstrip("/"), variant.media_type, derivative.cached.read_bytes(), (derivative.source,))
 
 
-def encode_pictures(site: Site) -> EncodedPictures:
+def encode_pictures(site: Site, workers: Workers = Workers()) -> EncodedPictures:
     """Make sure every derivative of every picture the site shows is in the cache; raise BuildFailed if one cannot be."""
     root = site.config.root
     derivatives: list[Derivative] = []
@@ -59,7 +59,8 @@ def encode_pictures(site: Site) -> EncodedPictures:
         missing = tuple(variant for variant in picture.variants if not is_cached(root, variant))
         if missing:
             pending.append((picture, missing))
-    _encode_all(root, pending)
+    # Forked workers inherit the pictures; each stores its derivatives in the cache itself.
+    workers.map(lambda job: _encode(root, *job), pending, least=2, doing="encoding", what="pictures")
     encoded = sum(len(missing) for _, missing in pending)
     return EncodedPictures(tuple(derivatives), encoded, len(derivatives) - encoded)
 
@@ -70,17 +71,6 @@ def _pictures_shown(site: Site) -> list[Picture]:
     pictures = [image.picture for image in images if image and image.picture]
     pictures.extend(picture for articles in site.articles.values() for article in articles for picture in article.pictures)
     return list(dict.fromkeys(pictures))
-
-
-def _encode_all(root: Path, pending: list[tuple[Picture, tuple[ImageVariant, ...]]]) -> None:
-    workers = min(len(pending), os.cpu_count() or 1)
-    if workers < 2:
-        for job in pending:
-            _encode(root, *job)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for _ in pool.map(_encode, [root] * len(pending), *zip(*pending)):
-            pass
 
 
 def _encode(root: Path, picture: Picture, variants: tuple[ImageVariant, ...]) -> None:

@@ -22,7 +22,7 @@ import html
 import json
 import posixpath
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Collection, Iterator
 
 from pagefind.service import PagefindService
@@ -33,6 +33,7 @@ from ..localize import Localizer
 from ..model import Site
 from ..output import Output
 from ..problems import BuildFailed, Problems
+from ..progress import Progress, silent
 from ..textnorm import search_words
 from ..urls import search_index_url
 
@@ -44,18 +45,27 @@ _UNSTEMMED = "unknown"
 _RECORDS_PER_TURN = 50
 
 
-def search_outputs(site: Site, links: Links, languages: Collection[str] | None = None) -> list[Output]:
-    """Pagefind's script, WebAssembly and index files, one bundle per language (of `languages`, by default all)."""
+def search_outputs(
+    site: Site, links: Links, languages: Collection[str] | None = None, progress: Progress = silent,
+) -> Iterator[Output]:
+    """Pagefind's script, WebAssembly and index files, one bundle per language (of `languages`, by default all).
+
+    Pagefind starts at once and indexes in its own processes while the caller makes other outputs;
+    the files are waited for as they are taken.
+    """
     inputs = {lang: (*sorted(article.source for article in articles), *site.config.files) for lang, articles in site.articles.items()}
-    records = search_records(site, links)
-    bundles = index_files({lang: language_records for lang, language_records in records.items() if languages is None or lang in languages})
-    return [
-        Output(search_index_url(lang).lstrip("/") + path, _MEDIA_TYPES.get(posixpath.splitext(path)[1], "application/octet-stream"),
-               content, inputs[lang])
-        for lang, files in bundles.items()
-        for path, content in sorted(files.items())
-        if not path.startswith(_UNUSED)
-    ]
+    records = {lang: made for lang, made in search_records(site, links).items() if languages is None or lang in languages}
+    indexing = _start_indexing(records)
+
+    def outputs() -> Iterator[Output]:
+        progress("search index", 0, 0, " ".join(records))
+        for lang, files in _finished(indexing, list(records)).items():
+            for path, content in sorted(files.items()):
+                if not path.startswith(_UNUSED):
+                    media_type = _MEDIA_TYPES.get(posixpath.splitext(path)[1], "application/octet-stream")
+                    yield Output(search_index_url(lang).lstrip("/") + path, media_type, content, inputs[lang])
+
+    return outputs()
 
 
 def search_records(site: Site, links: Links) -> dict[str, Iterator[dict]]:
@@ -84,7 +94,7 @@ def _record(article: Article, links: Links, localizer: Localizer) -> dict:
     }
 
 
-def index_files(records: dict[str, Iterator[dict]]) -> dict[str, dict[str, bytes]]:
+def _start_indexing(records: dict[str, Iterator[dict]]) -> Future[list[dict[str, bytes]]]:
     """Each language's Pagefind files, from the bundled binary, in memory; the languages side by side."""
     async def all_languages() -> list[dict[str, bytes]]:
         # Every language's run finishes, and closes its service, before a failure of one is raised.
@@ -95,10 +105,19 @@ def index_files(records: dict[str, Iterator[dict]]) -> dict[str, dict[str, bytes
                 raise result
         return results
 
+    # In an event loop of its own, on a thread of its own: `build.py serve` rebuilds from inside its server's loop,
+    # and the build goes on while Pagefind indexes.
+    thread = ThreadPoolExecutor(1, thread_name_prefix="pagefind")
     try:
-        # In an event loop of its own, on a thread of its own: `build.py serve` rebuilds from inside its server's loop.
-        with ThreadPoolExecutor(1) as thread:
-            return dict(zip(records, thread.submit(asyncio.run, all_languages()).result()))
+        return thread.submit(asyncio.run, all_languages())
+    finally:
+        thread.shutdown(wait=False)  # the thread ends with its one task
+
+
+def _finished(indexing: Future[list[dict[str, bytes]]], languages: list[str]) -> dict[str, dict[str, bytes]]:
+    """The files of each language once Pagefind is done; BuildFailed if it could not be."""
+    try:
+        return dict(zip(languages, indexing.result()))
     except OSError as error:  # no binary for this platform, or not one that runs; or its pipe broke as it died
         reason = (f"cannot run {error.filename}: {error.strerror}" if error.filename
                   else f"the Pagefind service stopped answering ({error})")
