@@ -4,16 +4,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import click
 from click.core import ParameterSource
 
 from khabar.fields import is_real_offset
-from khabar.pipeline import BuildOptions, build as build_site, build_time, check as check_site, fix_spellings
+from khabar.pipeline import BuildOptions, BuildReport, build as build_site, build_time, check as check_site, fix_spellings
 from khabar.problems import BuildFailed, Problems
 from khabar.report import FORMATS, limited_to, project_paths, render, summary
 from khabar.scaffold import editor_command, new_article, open_in_editor
@@ -45,20 +47,22 @@ def _report_failure(problems: Problems, root: Path, output_format: str = "text")
     click.echo(f"{len(problems.errors)} problem(s) found; nothing was written.", err=True)
 
 
-def _run_build(root: Path, out: Path, options: BuildOptions, output_format: str = "text") -> bool:
+def _run_build(root: Path, out: Path, build: Callable[[], BuildReport], output_format: str = "text") -> Problems | None:
+    """Run `build` and print what came of it; None if the site was built, else the problems printed: none when the
+    failure was not in a source file (an output folder refused, a disk full), whose message names paths on this machine."""
     started = time.perf_counter()
     try:
-        report = build_site(root, out, options)
+        report = build()
     except BuildFailed as failure:
         _report_failure(failure.problems, root, output_format)
-        return False
+        return failure.problems
     except (UnsafeOutput, OutputFailed) as error:
         click.echo(f"error: {error}", err=True)
-        return False
+        return Problems()
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
         click.echo(f"error: cannot build the site: {where}{error.strerror or error}", err=True)
-        return False
+        return Problems()
     _report(Problems(warnings=list(report.warnings)), root, output_format)
     seconds = time.perf_counter() - started
     to_stderr = output_format == "json"  # stdout holds the JSON document alone
@@ -67,7 +71,7 @@ def _run_build(root: Path, out: Path, options: BuildOptions, output_format: str 
     if pictures:
         click.echo(f"pictures: {pictures} derivatives, {report.pictures_encoded} encoded, {report.pictures_cached} from the cache",
                    err=to_stderr)
-    return True
+    return None
 
 
 @click.group()
@@ -123,7 +127,8 @@ def build(root: Path, out: Path | None, drafts: bool, future: bool, base_url: st
           force: bool, output_format: str) -> None:
     """Build the site into a folder, replacing it only if the build succeeds."""
     options = BuildOptions(drafts, base_url, now, force=force, include_future=future)
-    if not _run_build(root, out or root / "_site", options, output_format):
+    out = out or root / "_site"
+    if _run_build(root, out, functools.partial(build_site, root, out, options), output_format) is not None:
         sys.exit(1)
 
 
@@ -210,7 +215,9 @@ def serve(root: Path, host: str, port: int, out: Path | None, drafts: bool, futu
             click.echo(f"warning: listening on {host}: other machines can read the site, drafts included", err=True)
         click.echo(f"serving {out} at {server.url} (Ctrl-C stops)")
         options = BuildOptions(include_drafts=drafts, base_url=server.url, force=force, include_future=future, mark_scheduled=True)
-        if not server.run(lambda: _run_build(root, out, options)):
+        # One call per rebuild: pipeline.Builder(root, out, options).build, which keeps the site in memory, once it is there.
+        rebuild = functools.partial(build_site, root, out, options)
+        if not server.run(lambda: _run_build(root, out, rebuild)):
             sys.exit(1)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM
         click.echo("stopped")

@@ -12,9 +12,9 @@ their site URLs: never a path on this machine.
 Pages learn of rebuilds through a small script (live.js) the server adds to every
 HTML page it sends, the files on disk staying as the build wrote them, and a
 WebSocket. `LivePages` is the one place that speaks to them; every message is a
-JSON object with a "type", so what else a page may be told (a stylesheet swapped
-without reloading, the build's errors over the page) is one more type here and
-one more case in live.js.
+JSON object with a "type": reload (the URLs a rebuild changed), css (stylesheets
+to swap in place when only stylesheets were edited) and problems (the lines the
+terminal printed for a failed build, shown over the page until a build succeeds).
 """
 
 from __future__ import annotations
@@ -39,9 +39,11 @@ from tornado.ioloop import PeriodicCallback
 from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
-from ..assets import MEDIA_TYPES as ASSET_MEDIA_TYPES
+from ..assets import MEDIA_TYPES as ASSET_MEDIA_TYPES, source_name
 from ..config import ASSETS_DIR, CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR
 from ..output import HTML, XML
+from ..problems import Problems
+from ..report import render
 from ..urls import NOT_FOUND_URL, output_url
 from ..write import is_khabar_site
 
@@ -54,6 +56,9 @@ _LIVE_SCRIPT_TAG = f'<script src="{LIVE_SCRIPT_URL}" defer></script>'.encode()
 
 MEDIA_TYPES = {**ASSET_MEDIA_TYPES, ".html": HTML, ".xml": XML, ".json": "application/json"}
 _UTF8_TYPES = (XML, "application/json", "image/svg+xml")  # and every text/ type
+# What the overlay shows when a build failed outside the sources (an output folder refused, a disk full): the
+# terminal's line names paths on this machine, which pages are never told.
+NOT_IN_A_SOURCE = "error: the site could not be built or written; the terminal says why"
 
 # A burst of a thousand page loads must wait in the kernel's queue, not be refused (the default is 128).
 BACKLOG = 1024
@@ -185,14 +190,38 @@ def _files(start: Path, skip_dotted: bool = False) -> Iterator[str]:
         yield from (os.path.join(folder, name) for name in names if not (skip_dotted and name.startswith(".")))
 
 
+def problem_lines(problems: Problems) -> list[str]:
+    """A failed build's problems as the terminal printed them, one `path:line[:column]: level: message` each."""
+    return render(problems, "text").splitlines() or [NOT_IN_A_SOURCE]
+
+
+def replaced_stylesheets(before: dict[str, bytes], after: dict[str, bytes]) -> dict[str, str]:
+    """The site URL of each stylesheet a rebuild replaced, and the URL of its replacement (fingerprinted names differ)."""
+    def stylesheets(site: dict[str, bytes]) -> dict[str, str]:
+        return {source_name(url): url for url in site if url.endswith(".css")}
+
+    old, new = stylesheets(before), stylesheets(after)
+    return {old[name]: new[name] for name in old.keys() & new.keys() if old[name] != new[name]}
+
+
+def only_stylesheets(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]], root: Path) -> bool:
+    """Whether every source edited, added or removed between two states is a stylesheet under assets/."""
+    assets = os.path.join(root, ASSETS_DIR, "")
+    edited = {file for file in before.keys() | after.keys() if before.get(file) != after.get(file)}
+    return bool(edited) and all(file.startswith(assets) and file.endswith(".css") for file in edited)
+
+
 class LivePages:
     """The pages open in browsers, and the one place that tells them something."""
 
     def __init__(self) -> None:
         self._sockets: set[LiveSocket] = set()
+        self._problems: list[str] = []  # the last build's, while it failed: shown on every page, even one opened meanwhile
 
     def join(self, page: LiveSocket) -> None:
+        """A page opened: its first message is the state of the build, its problems if it failed (none if not)."""
         self._sockets.add(page)
+        self._send(self._problems_message(), [page])
 
     def leave(self, page: LiveSocket) -> None:
         self._sockets.discard(page)
@@ -201,21 +230,44 @@ class LivePages:
         """A rebuild changed the files at these site URLs: pages reload."""
         self._send({"type": "reload", "urls": urls})
 
-    def _send(self, message: dict[str, object]) -> None:
+    def restyle(self, stylesheets: dict[str, str]) -> None:
+        """Only stylesheets changed: pages swap each old stylesheet's URL for its new one, without reloading."""
+        self._send({"type": "css", "stylesheets": stylesheets})
+
+    def show_problems(self, lines: list[str]) -> None:
+        """A build failed: pages show these lines over themselves until a build succeeds."""
+        self._problems = lines
+        self._send(self._problems_message())
+
+    def clear_problems(self) -> None:
+        """A build succeeded: pages that show the problems of an earlier one take them away."""
+        if self._problems:
+            self._problems = []
+            self._send(self._problems_message())
+
+    def _problems_message(self) -> dict[str, object]:
+        return {"type": "problems", "lines": self._problems}
+
+    def _send(self, message: dict[str, object], pages: list[LiveSocket] | None = None) -> None:
         text = json.dumps(message, ensure_ascii=False)
-        for page in list(self._sockets):
+        for page in list(self._sockets) if pages is None else pages:
             try:
                 page.write_message(text)
             except WebSocketClosedError:
                 self.leave(page)
 
 
-class Rebuilder:
-    """Builds the site, then again whenever a source changes, and tells the open pages which URLs changed."""
+# A build: None if it succeeded, else the problems it printed (none when the failure was not in a source file).
+Build = Callable[[], Problems | None]
 
-    def __init__(self, root: Path, out: Path, build: Callable[[], bool], pages: LivePages):
+
+class Rebuilder:
+    """Builds the site, then again whenever a source changes, and tells the open pages what came of it."""
+
+    def __init__(self, root: Path, out: Path, build: Build, pages: LivePages):
         self.root, self.out, self.build, self.pages = root, out, build, pages
         self._sources: dict[str, tuple[int, int]] = {}
+        self._built_from: dict[str, tuple[int, int]] = {}  # the sources of the last good site, the one served
         self._site: dict[str, bytes] = {}
 
     def first_build(self) -> bool:
@@ -224,9 +276,13 @@ class Rebuilder:
         Only a folder holding a whole site a build wrote (its marker) is ever served: never an
         unmarked older folder, nor one the build refused to replace (the project, a home folder).
         """
-        self._sources = source_state(self.root)  # before building: an edit made during the build is seen
-        if not self.build() and not is_khabar_site(self.out):
-            return False
+        self._sources = self._built_from = source_state(self.root)  # before building: an edit made during the build is seen
+        problems = self.build()
+        if problems is not None:
+            if not is_khabar_site(self.out):
+                return False
+            self._built_from = {}  # an earlier build's site, from sources unknown: the next good build reloads the pages
+            self.pages.show_problems(problem_lines(problems))
         self._site = site_digests(self.out)
         return True
 
@@ -235,12 +291,19 @@ class Rebuilder:
         if sources == self._sources:
             return
         self._sources = sources
-        if not self.build():
-            return  # the build printed its problems; the pages keep the last good site
+        problems = self.build()
+        if problems is not None:
+            self.pages.show_problems(problem_lines(problems))  # over the last good site, which stays
+            return
+        self.pages.clear_problems()
         site = site_digests(self.out)
         changed = sorted(url for url in site.keys() | self._site.keys() if site.get(url) != self._site.get(url))
-        self._site = site
-        if changed:
+        stylesheets = replaced_stylesheets(self._site, site)
+        restyle = only_stylesheets(self._built_from, sources, self.root) and bool(stylesheets)
+        self._site, self._built_from = site, sources
+        if restyle:
+            self.pages.restyle(stylesheets)
+        elif changed:
             self.pages.reload(changed)
 
 
@@ -277,7 +340,7 @@ class DevServer:
             name = f"[{address}]" if ":" in address else address
         return f"http://{name}:{port}/"
 
-    def run(self, build: Callable[[], bool]) -> bool:
+    def run(self, build: Build) -> bool:
         """Build, then serve and rebuild on every change until KeyboardInterrupt; False if the first build failed."""
         rebuilder = Rebuilder(self.root, self.out, build, self.pages)
         if not rebuilder.first_build():
