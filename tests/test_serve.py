@@ -30,7 +30,11 @@ from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
 from conftest import PROJECT, ScratchSite, run_cli
-from khabar.tools.serve import LIVE_SCRIPT_URL, LIVE_SOCKET_URL, Redirect, media_type, own_hosts, site_file, with_live_script
+from khabar.problems import Problems
+from khabar.tools.serve import (
+    LIVE_SCRIPT_URL, LIVE_SOCKET_URL, NOT_IN_A_SOURCE, Redirect, media_type, only_stylesheets, own_hosts, problem_lines,
+    replaced_stylesheets, site_file, with_live_script,
+)
 
 STORY = "title: العنوان الأول\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports\ntags: [كوريا الشمالية]"
 STORY_URL = "/ar/2023/09/story/"
@@ -218,6 +222,25 @@ def test_own_hosts_are_the_address_reached_and_its_names():
     assert own_hosts(("192.168.1.5", 8000), "0.0.0.0") == {"192.168.1.5:8000"}
     assert own_hosts(("192.168.1.5", 8000), "Laptop.local") == {"192.168.1.5:8000", "laptop.local:8000"}
     assert own_hosts(("127.0.0.1", 80), "127.0.0.1") == {"127.0.0.1:80", "localhost:80", "127.0.0.1", "localhost"}
+
+
+def test_stylesheets_are_matched_across_a_rebuild_by_their_name_without_the_fingerprint():
+    before = {"/assets/css/site.5f0c2a91d3.css": b"1", "/assets/css/print.0123456789.css": b"2", "/ar/": b"3"}
+    after = {"/assets/css/site.a1b2c3d4e5.css": b"4", "/assets/css/print.0123456789.css": b"2", "/ar/": b"5",
+             "/assets/css/new.ffffffffff.css": b"6"}
+    assert replaced_stylesheets(before, after) == {"/assets/css/site.5f0c2a91d3.css": "/assets/css/site.a1b2c3d4e5.css"}
+
+
+def test_only_edits_of_stylesheets_under_assets_swap_stylesheets(tmp_path: Path):
+    css, other = str(tmp_path / "assets/css/site.css"), str(tmp_path / "assets/css/print.css")
+    assert only_stylesheets({css, other}, tmp_path)
+    for edited in (set(), {css, str(tmp_path / "content/ar/x.md")}, {str(tmp_path / "layouts/base.html")},
+                   {str(tmp_path / "assets/js/search.js")}, {str(tmp_path / "content/x.css")}, {str(tmp_path)}):
+        assert not only_stylesheets(edited, tmp_path), edited
+
+
+def test_a_failure_outside_the_sources_is_shown_without_the_paths_of_this_machine():
+    assert problem_lines(Problems()) == [NOT_IN_A_SOURCE]
 
 
 # The server itself.

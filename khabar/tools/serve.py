@@ -35,20 +35,18 @@ from urllib.parse import unquote_to_bytes
 
 from tornado import web
 from tornado.httpserver import HTTPServer
-from tornado.ioloop import PeriodicCallback
 from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from ..assets import MEDIA_TYPES as ASSET_MEDIA_TYPES, source_name
-from ..config import ASSETS_DIR, CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR
+from ..config import ASSETS_DIR
 from ..output import HTML, XML
 from ..problems import Problems
 from ..report import render
 from ..urls import NOT_FOUND_URL, output_url
 from ..write import is_khabar_site
+from .watch import InotifyWatch, PollingWatch, watch_sources
 
-SOURCES = (CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR, ASSETS_DIR)  # what the build reads; an edit under them rebuilds
-POLL_SECONDS = 0.5
 LIVE_SOCKET_URL = "/_khabar/live"  # outside the site's URLs, which all start with a language, assets/ or pagefind/
 LIVE_SCRIPT_URL = "/_khabar/live.js"
 _LIVE_SCRIPT = Path(__file__).with_name("live.js").read_bytes()
@@ -153,41 +151,38 @@ def _is_ip(host: str) -> bool:
     return True
 
 
-def source_state(root: Path) -> dict[str, tuple[int, int]]:
-    """Every source file's modification time and size, by path: any edit, addition or removal changes it."""
-    state = {}
-    for file in (file for name in SOURCES for file in _files(root / name)):
-        try:
-            status = os.stat(file)
-        except OSError:
-            continue  # gone meanwhile, or a symlink to nothing
-        state[file] = (status.st_mtime_ns, status.st_size)
-    return state
+class SiteDigests:
+    """A digest of every file the site serves, by its site URL; a file is read again only if its status changed."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self._known: dict[str, tuple[tuple[int, int, int], bytes]] = {}  # by path: (inode, size, mtime), digest
+
+    def now(self) -> dict[str, bytes]:
+        site = os.path.realpath(self.out)  # a build may have swapped the folder
+        known, digests = {}, {}
+        for file in _site_files(site):
+            try:
+                status = os.stat(file)
+                identity = (status.st_ino, status.st_size, status.st_mtime_ns)
+                if file in self._known and self._known[file][0] == identity:
+                    digest = self._known[file][1]
+                else:
+                    with open(file, "rb") as content:
+                        digest = hashlib.file_digest(content, "blake2b").digest()
+            except OSError:
+                continue
+            known[file] = identity, digest
+            digests[output_url(Path(os.path.relpath(file, site)).as_posix())] = digest
+        self._known = known
+        return digests
 
 
-def site_digests(out: Path) -> dict[str, bytes]:
-    """A digest of every file the site serves, by its site URL."""
-    site = os.path.realpath(out)
-    digests = {}
-    for file in _files(Path(site), skip_dotted=True):
-        try:
-            with open(file, "rb") as content:
-                digest = hashlib.file_digest(content, "blake2b").digest()
-        except OSError:
-            continue
-        digests[output_url(Path(os.path.relpath(file, site)).as_posix())] = digest
-    return digests
-
-
-def _files(start: Path, skip_dotted: bool = False) -> Iterator[str]:
-    """The files under a folder, or the file itself; without those whose name, or a folder's, starts with a dot if asked."""
-    if not start.is_dir():
-        yield str(start)
-        return
-    for folder, subfolders, names in os.walk(start):
-        if skip_dotted:
-            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        yield from (os.path.join(folder, name) for name in names if not (skip_dotted and name.startswith(".")))
+def _site_files(site: str) -> Iterator[str]:
+    """The files under the site's folder, but those whose name, or a folder's, starts with a dot."""
+    for folder, subfolders, names in os.walk(site):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        yield from (os.path.join(folder, name) for name in names if not name.startswith("."))
 
 
 def problem_lines(problems: Problems) -> list[str]:
@@ -204,10 +199,9 @@ def replaced_stylesheets(before: dict[str, bytes], after: dict[str, bytes]) -> d
     return {old[name]: new[name] for name in old.keys() & new.keys() if old[name] != new[name]}
 
 
-def only_stylesheets(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]], root: Path) -> bool:
-    """Whether every source edited, added or removed between two states is a stylesheet under assets/."""
+def only_stylesheets(edited: set[str], root: Path) -> bool:
+    """Whether every source edited, added or removed is a stylesheet under assets/."""
     assets = os.path.join(root, ASSETS_DIR, "")
-    edited = {file for file in before.keys() | after.keys() if before.get(file) != after.get(file)}
     return bool(edited) and all(file.startswith(assets) and file.endswith(".css") for file in edited)
 
 
@@ -262,13 +256,14 @@ Build = Callable[[], Problems | None]
 
 
 class Rebuilder:
-    """Builds the site, then again whenever a source changes, and tells the open pages what came of it."""
+    """Builds the site, then again whenever sources are edited, and tells the open pages what came of it."""
 
     def __init__(self, root: Path, out: Path, build: Build, pages: LivePages):
         self.root, self.out, self.build, self.pages = root, out, build, pages
-        self._sources: dict[str, tuple[int, int]] = {}
-        self._built_from: dict[str, tuple[int, int]] = {}  # the sources of the last good site, the one served
+        self._digests = SiteDigests(out)
         self._site: dict[str, bytes] = {}
+        # The sources edited since the last good build made the site served; None when that site is an earlier run's.
+        self._edited: set[str] | None = set()
 
     def first_build(self) -> bool:
         """The first build; False if it failed and there is no earlier site to serve meanwhile.
@@ -276,31 +271,29 @@ class Rebuilder:
         Only a folder holding a whole site a build wrote (its marker) is ever served: never an
         unmarked older folder, nor one the build refused to replace (the project, a home folder).
         """
-        self._sources = self._built_from = source_state(self.root)  # before building: an edit made during the build is seen
         problems = self.build()
         if problems is not None:
             if not is_khabar_site(self.out):
                 return False
-            self._built_from = {}  # an earlier build's site, from sources unknown: the next good build reloads the pages
+            self._edited = None
             self.pages.show_problems(problem_lines(problems))
-        self._site = site_digests(self.out)
+        self._site = self._digests.now()
         return True
 
-    def poll(self) -> None:
-        sources = source_state(self.root)
-        if sources == self._sources:
-            return
-        self._sources = sources
+    def rebuild(self, edited: set[str]) -> None:
+        """Build again after these sources were edited; the pages reload, swap stylesheets or show the problems."""
+        if self._edited is not None:
+            self._edited |= edited
         problems = self.build()
         if problems is not None:
             self.pages.show_problems(problem_lines(problems))  # over the last good site, which stays
             return
         self.pages.clear_problems()
-        site = site_digests(self.out)
+        site = self._digests.now()
         changed = sorted(url for url in site.keys() | self._site.keys() if site.get(url) != self._site.get(url))
         stylesheets = replaced_stylesheets(self._site, site)
-        restyle = only_stylesheets(self._built_from, sources, self.root) and bool(stylesheets)
-        self._site, self._built_from = site, sources
+        restyle = self._edited is not None and only_stylesheets(self._edited, self.root) and bool(stylesheets)
+        self._site, self._edited = site, set()
         if restyle:
             self.pages.restyle(stylesheets)
         elif changed:
@@ -343,8 +336,13 @@ class DevServer:
     def run(self, build: Build) -> bool:
         """Build, then serve and rebuild on every change until KeyboardInterrupt; False if the first build failed."""
         rebuilder = Rebuilder(self.root, self.out, build, self.pages)
-        if not rebuilder.first_build():
-            return False
+        sources = watch_sources(self.root)  # before the first build: an edit made during it is seen
+        try:
+            return rebuilder.first_build() and self._serve(rebuilder, sources)
+        finally:
+            sources.stop()
+
+    def _serve(self, rebuilder: Rebuilder, sources: InotifyWatch | PollingWatch) -> bool:
         asyncio.set_event_loop(asyncio.new_event_loop())
         application = web.Application(
             [
@@ -359,12 +357,10 @@ class DevServer:
         )
         http = HTTPServer(application, max_body_size=64 * 1024, idle_connection_timeout=60, body_timeout=60)
         http.add_sockets(self.sockets)
-        watcher = PeriodicCallback(rebuilder.poll, POLL_SECONDS * 1000)
-        watcher.start()
+        sources.start(rebuilder.rebuild)
         try:
             asyncio.get_event_loop().run_forever()
         finally:
-            watcher.stop()
             http.stop()
         return True
 
