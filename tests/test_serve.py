@@ -537,8 +537,8 @@ def test_a_failed_rebuild_shows_the_terminals_problem_lines_over_every_page_unti
     assert cli.returncode == 1 and len(expected) == 2 and cli.stderr.strip().endswith("nothing was written."), cli.stderr
     overlay = page.locator(OVERLAY)
     overlay.wait_for(state="visible", timeout=30_000)
-    assert overlay.locator("pre").text_content().splitlines() == expected
-    assert overlay.get_attribute("dir") == overlay.locator("pre").get_attribute("dir") == "ltr"  # on an Arabic page too
+    assert overlay.locator("li").all_text_contents() == expected
+    assert overlay.get_attribute("dir") == overlay.locator("ul").get_attribute("dir") == "ltr"  # on an Arabic page too
     results = Axe().run(page)
     assert results.response["violations"] == [], results.generate_report()
     page.keyboard.press("Escape")  # dismissed from the keyboard; the page under it is the last good site
@@ -548,7 +548,7 @@ def test_a_failed_rebuild_shows_the_terminals_problem_lines_over_every_page_unti
     # A page opened while the build is failing shows the problems at once, on an Arabic page too.
     arabic, _ = open_live_page(browser, served + STORY_URL.lstrip("/"))
     arabic.locator(OVERLAY).wait_for(state="visible")
-    assert arabic.locator(f"{OVERLAY} pre").text_content().splitlines() == expected
+    assert arabic.locator(f"{OVERLAY} li").all_text_contents() == expected
     # Mended: the problems go away and the pages reload, the server still the same.
     broken.unlink()
     article.write_text(article.read_text(encoding="utf-8").replace("title: An overlay story", "title: A mended story")
