@@ -25,6 +25,7 @@ def test_edits_additions_and_removals_of_sources_are_told_and_nothing_beside_the
         (tmp_path / "_site/index.html").write_text("the output, which is no source")
         (tmp_path / "_site/new.html").write_text("nor this")
         (tmp_path / "notes.txt").write_text("nor a file beside the sources")
+        (tmp_path / "content/ar/.a.md.swp").write_text("nor an editor's swap file, which the build skips")
         assert watch.edited() == {str(tmp_path / name) for name in ("content/ar/a.md", "content/ar/b.md", "site.yaml", "assets/css/site.css")}
         assert watch.edited() == set()
         new_folder = tmp_path / "content/en"

@@ -42,12 +42,14 @@ def source_state(root: Path) -> dict[str, tuple[int, int]]:
 
 
 def _files(start: Path) -> Iterator[str]:
-    """The files under a folder, or the file itself."""
+    """The files under a folder, or the file itself; none whose name, or a folder's, starts with a dot, which the build skips
+    (an editor's swap file, .DS_Store): saving one would rebuild for nothing."""
     if not start.is_dir():
         yield str(start)
         return
-    for folder, _, names in os.walk(start):
-        yield from (os.path.join(folder, name) for name in names)
+    for folder, subfolders, names in os.walk(start):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        yield from (os.path.join(folder, name) for name in names if not name.startswith("."))
 
 
 class PollingWatch:
@@ -123,6 +125,7 @@ class InotifyWatch:
         if os.path.isdir(folder) and not os.path.islink(folder):
             self._watch(folder)
             for parent, subfolders, _ in os.walk(folder):
+                subfolders[:] = [name for name in subfolders if not name.startswith(".")]
                 for name in subfolders:
                     self._watch(os.path.join(parent, name))
 
@@ -149,8 +152,8 @@ class InotifyWatch:
             folder = self._folders.get(watch)
             if mask & _IN_IGNORED:
                 self._folders.pop(watch, None)
-            if folder is None or (folder == self.root and name not in SOURCES):
-                continue  # the output folder and anything else beside the sources
+            if folder is None or (folder == self.root and name not in SOURCES) or name.startswith("."):
+                continue  # the output folder and anything else beside the sources; dotted names, as in _files
             path = os.path.join(folder, name) if name else folder
             if mask & _IN_ISDIR and mask & (_IN_CREATE | _IN_MOVED_TO):
                 self._watch_tree(path)  # a folder made or moved in: the build reads it whole, so its files need no event
