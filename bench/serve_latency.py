@@ -35,7 +35,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 SOURCES = ("site.yaml", "content", "layouts", "assets")
 STYLESHEET = "assets/css/site.css"
-READY_SECONDS = 900  # the first build of 10,000 pairs, on a busy machine
+READY_SECONDS = 1800  # the first build of 10,000 pairs, on a busy machine
 EDIT_SECONDS = 300  # one rebuild
 
 
