@@ -2,7 +2,9 @@
 
 It serves the built site and nothing else, answers odd requests with the site's 404,
 holds up under bursts and clients that hang up, tells only pages of its own origin
-what a rebuild changed (by site URL), and stops with the signal that stops dev.py.
+what a rebuild changed (by site URL), shows a failed build's problems over the open
+pages and swaps an edited stylesheet in without a reload (in Chromium), and stops with
+the signal that stops dev.py.
 """
 
 from __future__ import annotations
