@@ -4,19 +4,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 import click
 from click.core import ParameterSource
 
 from khabar.fields import is_real_offset
-from khabar.pipeline import BuildOptions, build as build_site, build_time, check as check_site, fix_spellings
+from khabar.pipeline import BuildOptions, BuildReport, Builder, build as build_site, build_time, check as check_site, fix_spellings
 from khabar.problems import BuildFailed, Problems
-from khabar.progress import TerminalProgress, shows_progress
+from khabar.progress import TerminalProgress, shows_progress, silent
 from khabar.report import FORMATS, limited_to, project_paths, render, summary
 from khabar.scaffold import editor_command, new_article, open_in_editor
 from khabar.write import OutputFailed, UnsafeOutput
@@ -47,28 +48,35 @@ def _report_failure(problems: Problems, root: Path, output_format: str = "text")
     click.echo(f"{len(problems.errors)} problem(s) found; nothing was written.", err=True)
 
 
-def _run_build(root: Path, out: Path, options: BuildOptions, output_format: str = "text", quiet: bool = False) -> bool:
-    """Build, showing how far it is on a terminal; then the problems, and unless `quiet` what was built."""
+def _progress_line(quiet: bool) -> TerminalProgress | None:
+    """The line that shows how far a build is: on a terminal only, not in CI, not with --quiet."""
+    return TerminalProgress(sys.stderr) if shows_progress(sys.stderr, quiet, os.environ) else None
+
+
+def _run_build(root: Path, out: Path, build: Callable[[], BuildReport], output_format: str = "text", quiet: bool = False,
+               progress: TerminalProgress | None = None) -> Problems | None:
+    """Run `build` and print what came of it (unless `quiet`, only its problems); None if the site was built, else the
+    problems printed: none when the failure was not in a source file (an output folder refused, a disk full), whose
+    message names paths on this machine. `progress`, the line the build draws on, is cleared whatever happens."""
     started = time.perf_counter()
-    progress = TerminalProgress(sys.stderr) if shows_progress(sys.stderr, quiet, os.environ) else None
     try:
-        report = build_site(root, out, replace(options, progress=progress) if progress else options)
+        report = build()
     except BuildFailed as failure:
         _report_failure(failure.problems, root, output_format)
-        return False
+        return failure.problems
     except (UnsafeOutput, OutputFailed) as error:
         click.echo(f"error: {error}", err=True)
-        return False
+        return Problems()
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
         click.echo(f"error: cannot build the site: {where}{error.strerror or error}", err=True)
-        return False
+        return Problems()
     finally:
         if progress:
             progress.clear()
     _report(Problems(warnings=list(report.warnings)), root, output_format)
     if quiet:
-        return True
+        return None
     seconds = time.perf_counter() - started
     to_stderr = output_format == "json"  # stdout holds the JSON document alone
     click.echo(f"built {report.pages} pages from {report.articles} articles into {out} in {seconds:.2f} s", err=to_stderr)
@@ -77,7 +85,7 @@ def _run_build(root: Path, out: Path, options: BuildOptions, output_format: str 
     if pictures:
         click.echo(f"pictures: {pictures} derivatives, {report.pictures_encoded} encoded, {report.pictures_cached} from the cache",
                    err=to_stderr)
-    return True
+    return None
 
 
 @click.group()
@@ -144,8 +152,11 @@ def build(root: Path, out: Path | None, drafts: bool, future: bool, base_url: st
 
     On a terminal it shows how far it is (not in CI, nor with --quiet).
     """
-    options = BuildOptions(drafts, base_url, now, force=force, include_future=future, clean=clean, jobs=jobs)
-    if not _run_build(root, out or root / "_site", options, output_format, quiet):
+    progress = _progress_line(quiet)
+    options = BuildOptions(drafts, base_url, now, force=force, include_future=future, clean=clean, jobs=jobs,
+                           progress=progress or silent)
+    out = out or root / "_site"
+    if _run_build(root, out, functools.partial(build_site, root, out, options), output_format, quiet, progress) is not None:
         sys.exit(1)
 
 
@@ -232,9 +243,12 @@ def serve(root: Path, host: str, port: int, out: Path | None, drafts: bool, futu
         if not server.local:
             click.echo(f"warning: listening on {host}: other machines can read the site, drafts included", err=True)
         click.echo(f"serving {out} at {server.url} (Ctrl-C stops)")
+        progress = _progress_line(quiet=False)
         options = BuildOptions(include_drafts=drafts, base_url=server.url, force=force, include_future=future, mark_scheduled=True,
-                               jobs=jobs)
-        if not server.run(lambda: _run_build(root, out, options)):
+                               jobs=jobs, progress=progress or silent)
+        # One builder for the whole session: it keeps what it read and what it wrote, and redoes only what each save changed.
+        builder = Builder(root, out, options)
+        if not server.run(lambda: _run_build(root, out, builder.build, progress=progress)):
             sys.exit(1)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM
         click.echo("stopped")

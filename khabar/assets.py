@@ -23,6 +23,8 @@ from .problems import Problems
 from .sourcefile import MAX_ASSET_BYTES, files_under, read_file
 
 _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
+FINGERPRINT_LENGTH = 10  # hexadecimal digits of the content's SHA-256, before the suffix
+_FINGERPRINT = re.compile(rf"\.[0-9a-f]{{{FINGERPRINT_LENGTH}}}(?=\.[^./]*$)")
 MEDIA_TYPES = {
     ".css": "text/css", ".js": "text/javascript", ".mjs": "text/javascript", ".woff2": "font/woff2",
     ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -77,7 +79,13 @@ def collect_assets(root: Path, problems: Problems) -> dict[str, Asset]:
 
 def _fingerprinted(relative: str, content: bytes) -> str:
     stem, suffix = posixpath.splitext(relative)
-    return f"{stem}.{hashlib.sha256(content).hexdigest()[:10]}{suffix}"
+    return f"{stem}.{hashlib.sha256(content).hexdigest()[:FINGERPRINT_LENGTH]}{suffix}"
+
+
+def source_name(published: str) -> str:
+    """A published name without its fingerprint ("/assets/css/site.5f0c2a91d3.css" → "/assets/css/site.css"):
+    the name every version of the file shares."""
+    return _FINGERPRINT.sub("", published)
 
 
 def _point_at_fingerprints(relative: str, content: bytes, assets: dict[str, Asset]) -> tuple[bytes, tuple[str, ...]]:

@@ -2,7 +2,9 @@
 
 It serves the built site and nothing else, answers odd requests with the site's 404,
 holds up under bursts and clients that hang up, tells only pages of its own origin
-what a rebuild changed (by site URL), and stops with the signal that stops dev.py.
+what a rebuild changed (by site URL), shows a failed build's problems over the open
+pages and swaps an edited stylesheet in without a reload (in Chromium), and stops with
+the signal that stops dev.py.
 """
 
 from __future__ import annotations
@@ -24,12 +26,17 @@ from typing import Iterator
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
 from conftest import PROJECT, ScratchSite, run_cli
-from khabar.tools.serve import LIVE_SCRIPT_URL, LIVE_SOCKET_URL, Redirect, media_type, own_hosts, site_file, with_live_script
+from khabar.problems import Problems
+from khabar.tools.serve import (
+    LIVE_SCRIPT_URL, LIVE_SOCKET_URL, NOT_IN_A_SOURCE, Redirect, media_type, only_stylesheets, own_hosts, problem_lines,
+    replaced_stylesheets, site_file, with_live_script,
+)
 
 STORY = "title: العنوان الأول\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports\ntags: [كوريا الشمالية]"
 STORY_URL = "/ar/2023/09/story/"
@@ -219,6 +226,25 @@ def test_own_hosts_are_the_address_reached_and_its_names():
     assert own_hosts(("127.0.0.1", 80), "127.0.0.1") == {"127.0.0.1:80", "localhost:80", "127.0.0.1", "localhost"}
 
 
+def test_stylesheets_are_matched_across_a_rebuild_by_their_name_without_the_fingerprint():
+    before = {"/assets/css/site.5f0c2a91d3.css": b"1", "/assets/css/print.0123456789.css": b"2", "/ar/": b"3"}
+    after = {"/assets/css/site.a1b2c3d4e5.css": b"4", "/assets/css/print.0123456789.css": b"2", "/ar/": b"5",
+             "/assets/css/new.ffffffffff.css": b"6"}
+    assert replaced_stylesheets(before, after) == {"/assets/css/site.5f0c2a91d3.css": "/assets/css/site.a1b2c3d4e5.css"}
+
+
+def test_only_edits_of_stylesheets_under_assets_swap_stylesheets(tmp_path: Path):
+    css, other = str(tmp_path / "assets/css/site.css"), str(tmp_path / "assets/css/print.css")
+    assert only_stylesheets({css, other}, tmp_path)
+    for edited in (set(), {css, str(tmp_path / "content/ar/x.md")}, {str(tmp_path / "layouts/base.html")},
+                   {str(tmp_path / "assets/js/search.js")}, {str(tmp_path / "content/x.css")}, {str(tmp_path)}):
+        assert not only_stylesheets(edited, tmp_path), edited
+
+
+def test_a_failure_outside_the_sources_is_shown_without_the_paths_of_this_machine():
+    assert problem_lines(Problems()) == [NOT_IN_A_SOURCE]
+
+
 # The server itself.
 
 def test_serves_pages_assets_and_folders_as_a_static_host_does(served: str, site: ScratchSite):
@@ -351,6 +377,8 @@ def test_pages_of_its_own_origin_are_told_the_urls_a_rebuild_changed(served: str
     async def listen_across_an_edit() -> str:
         socket_url = f"ws://127.0.0.1:{port}{LIVE_SOCKET_URL}"
         connection = await websocket_connect(HTTPRequest(socket_url, headers={"Origin": f"http://127.0.0.1:{port}"}))
+        state = json.loads(await asyncio.wait_for(connection.read_message(), timeout=30))
+        assert state == {"type": "problems", "lines": []}  # the first message: the last build succeeded
         article = site.root / "content/ar/story.md"
         article.write_text(article.read_text(encoding="utf-8").replace("العنوان الأول", "العنوان الثاني"), encoding="utf-8")
         message = await asyncio.wait_for(connection.read_message(), timeout=30)
@@ -475,3 +503,82 @@ def test_an_open_page_reloads_itself_after_an_edit_in_chromium(served: str, site
     page.wait_for_function("document.querySelector('h1').textContent.includes('The second headline')", timeout=30_000)
     page.close()
     assert problems == []
+
+
+# What an open page shows of a rebuild, in Chromium: the build's problems over the page, a stylesheet swapped in place.
+
+OVERLAY = "dialog[role=alertdialog]"  # in the live script's shadow root, which Playwright's locators enter
+
+
+def open_live_page(browser: Browser, url: str) -> tuple[Page, list[dict[str, object]]]:
+    """A page at url, once the server has taken it among the open pages, and every message the server sent it."""
+    page = browser.new_page()
+    messages: list[dict[str, object]] = []
+    page.on("websocket", lambda live: live.on("framereceived", lambda frame: messages.append(json.loads(frame))))
+    page.goto(url)
+    deadline = time.monotonic() + 30
+    while not messages:  # the first message, the state of the build, comes once the server has the page
+        assert time.monotonic() < deadline, "the live-reload socket never opened"
+        page.wait_for_timeout(20)
+    return page, messages
+
+
+def test_a_failed_rebuild_shows_the_terminals_problem_lines_over_every_page_until_it_is_fixed(
+        serving: ServeProcess, site: ScratchSite, browser: Browser):
+    served, port = serving.url(), port_of(serving.url())
+    article = site.article("en", "overlay", "title: An overlay story\ndate: 2023-09-14\nauthor: nasrin-tarek\ncategory: reports")
+    fetch(port, "/en/2023/09/overlay/", until="An overlay story")
+    page, messages = open_live_page(browser, served + "en/2023/09/overlay/")
+    failed_builds = serving.output.count("nothing was written")
+    article.write_text(article.read_text(encoding="utf-8").replace("date: 2023-09-14", "date: not a date"), encoding="utf-8")
+    broken = site.article("ar", "broken", STORY.replace("category: reports", "category: no-such-category"))
+    serving.wait_for("nothing was written", times=failed_builds + 1)
+    # The same lines the command line prints for the same sources, every one of them.
+    cli = run_cli("build", "--out", str(site.root / "_elsewhere"), root=site.root)
+    expected = cli.stderr.strip().splitlines()[:-1]
+    assert cli.returncode == 1 and len(expected) == 2 and cli.stderr.strip().endswith("nothing was written."), cli.stderr
+    overlay = page.locator(OVERLAY)
+    overlay.wait_for(state="visible", timeout=30_000)
+    assert overlay.locator("li").all_text_contents() == expected
+    assert overlay.get_attribute("dir") == overlay.locator("ul").get_attribute("dir") == "ltr"  # on an Arabic page too
+    results = Axe().run(page)
+    assert results.response["violations"] == [], results.generate_report()
+    page.keyboard.press("Escape")  # dismissed from the keyboard; the page under it is the last good site
+    overlay.wait_for(state="hidden")
+    assert page.locator("h1").text_content() == "An overlay story"
+    assert "An overlay story" in fetch(port, "/en/2023/09/overlay/", until="An overlay story")
+    # A page opened while the build is failing shows the problems at once, on an Arabic page too.
+    arabic, _ = open_live_page(browser, served + STORY_URL.lstrip("/"))
+    arabic.locator(OVERLAY).wait_for(state="visible")
+    assert arabic.locator(f"{OVERLAY} li").all_text_contents() == expected
+    # Mended: the problems go away and the pages reload, the server still the same.
+    broken.unlink()
+    article.write_text(article.read_text(encoding="utf-8").replace("title: An overlay story", "title: A mended story")
+                       .replace("date: not a date", "date: 2023-09-14"), encoding="utf-8")
+    page.wait_for_function("document.querySelector('h1').textContent === 'A mended story'", timeout=30_000)
+    assert page.locator(OVERLAY).count() == 0
+    arabic.wait_for_function("!document.querySelector('[data-khabar-live]')", timeout=30_000)
+    problems = [message for message in messages if message["type"] == "problems"]
+    assert problems[0]["lines"] == [] and problems[1]["lines"] == expected and problems[-1]["lines"] == []
+    for machine_path in (str(site.root), str(site.out), str(Path.home()), "/tmp/"):
+        assert machine_path not in json.dumps(messages, ensure_ascii=False)
+    page.close()
+    arabic.close()
+
+
+def test_a_stylesheet_edit_is_swapped_in_without_a_reload_and_a_body_edit_reloads(served: str, site: ScratchSite, browser: Browser):
+    page, messages = open_live_page(browser, served + "en/2023/09/story/")
+    page.evaluate("window.loadedBeforeTheEdit = true")  # gone if the page reloads
+    stylesheet = page.locator("link[rel=stylesheet]").get_attribute("href")
+    css = site.root / "assets/css/site.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nh1 { text-decoration-color: rgb(1, 2, 3); }\n", encoding="utf-8")
+    page.wait_for_function("getComputedStyle(document.querySelector('h1')).textDecorationColor === 'rgb(1, 2, 3)'", timeout=30_000)
+    assert page.evaluate("window.loadedBeforeTheEdit") is True
+    swapped = page.locator("link[rel=stylesheet]")
+    assert swapped.count() == 1 and swapped.get_attribute("href") not in (None, stylesheet)
+    assert messages[-1] == {"type": "css", "stylesheets": {stylesheet: swapped.get_attribute("href")}}
+    article = site.root / "content/en/story.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("A paragraph of text.", "A paragraph edited."), encoding="utf-8")
+    page.wait_for_function("document.body.textContent.includes('A paragraph edited.')", timeout=30_000)
+    assert page.evaluate("window.loadedBeforeTheEdit") is None
+    page.close()

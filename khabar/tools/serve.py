@@ -12,9 +12,9 @@ their site URLs: never a path on this machine.
 Pages learn of rebuilds through a small script (live.js) the server adds to every
 HTML page it sends, the files on disk staying as the build wrote them, and a
 WebSocket. `LivePages` is the one place that speaks to them; every message is a
-JSON object with a "type", so what else a page may be told (a stylesheet swapped
-without reloading, the build's errors over the page) is one more type here and
-one more case in live.js.
+JSON object with a "type": reload (the URLs a rebuild changed), css (stylesheets
+to swap in place when only stylesheets were edited) and problems (the lines the
+terminal printed for a failed build, shown over the page until a build succeeds).
 """
 
 from __future__ import annotations
@@ -35,18 +35,18 @@ from urllib.parse import unquote_to_bytes
 
 from tornado import web
 from tornado.httpserver import HTTPServer
-from tornado.ioloop import PeriodicCallback
 from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
-from ..assets import MEDIA_TYPES as ASSET_MEDIA_TYPES
-from ..config import ASSETS_DIR, CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR
+from ..assets import MEDIA_TYPES as ASSET_MEDIA_TYPES, source_name
+from ..config import ASSETS_DIR
 from ..output import HTML, XML
+from ..problems import Problems
+from ..report import render
 from ..urls import NOT_FOUND_URL, output_url
 from ..write import is_khabar_site
+from .watch import InotifyWatch, PollingWatch, watch_sources
 
-SOURCES = (CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR, ASSETS_DIR)  # what the build reads; an edit under them rebuilds
-POLL_SECONDS = 0.5
 LIVE_SOCKET_URL = "/_khabar/live"  # outside the site's URLs, which all start with a language, assets/ or pagefind/
 LIVE_SCRIPT_URL = "/_khabar/live.js"
 _LIVE_SCRIPT = Path(__file__).with_name("live.js").read_bytes()
@@ -54,6 +54,9 @@ _LIVE_SCRIPT_TAG = f'<script src="{LIVE_SCRIPT_URL}" defer></script>'.encode()
 
 MEDIA_TYPES = {**ASSET_MEDIA_TYPES, ".html": HTML, ".xml": XML, ".json": "application/json"}
 _UTF8_TYPES = (XML, "application/json", "image/svg+xml")  # and every text/ type
+# What the overlay shows when a build failed outside the sources (an output folder refused, a disk full): the
+# terminal's line names paths on this machine, which pages are never told.
+NOT_IN_A_SOURCE = "error: the site could not be built or written; the terminal says why"
 
 # A burst of a thousand page loads must wait in the kernel's queue, not be refused (the default is 128).
 BACKLOG = 1024
@@ -148,41 +151,58 @@ def _is_ip(host: str) -> bool:
     return True
 
 
-def source_state(root: Path) -> dict[str, tuple[int, int]]:
-    """Every source file's modification time and size, by path: any edit, addition or removal changes it."""
-    state = {}
-    for file in (file for name in SOURCES for file in _files(root / name)):
-        try:
-            status = os.stat(file)
-        except OSError:
-            continue  # gone meanwhile, or a symlink to nothing
-        state[file] = (status.st_mtime_ns, status.st_size)
-    return state
+class SiteDigests:
+    """A digest of every file the site serves, by its site URL; a file is read again only if its status changed."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self._known: dict[str, tuple[tuple[int, int, int], bytes]] = {}  # by path: (inode, size, mtime), digest
+
+    def now(self) -> dict[str, bytes]:
+        site = os.path.realpath(self.out)  # a build may have swapped the folder
+        known, digests = {}, {}
+        for file in _site_files(site):
+            try:
+                status = os.stat(file)
+                identity = (status.st_ino, status.st_size, status.st_mtime_ns)
+                if file in self._known and self._known[file][0] == identity:
+                    digest = self._known[file][1]
+                else:
+                    with open(file, "rb") as content:
+                        digest = hashlib.file_digest(content, "blake2b").digest()
+            except OSError:
+                continue
+            known[file] = identity, digest
+            digests[output_url(Path(os.path.relpath(file, site)).as_posix())] = digest
+        self._known = known
+        return digests
 
 
-def site_digests(out: Path) -> dict[str, bytes]:
-    """A digest of every file the site serves, by its site URL."""
-    site = os.path.realpath(out)
-    digests = {}
-    for file in _files(Path(site), skip_dotted=True):
-        try:
-            with open(file, "rb") as content:
-                digest = hashlib.file_digest(content, "blake2b").digest()
-        except OSError:
-            continue
-        digests[output_url(Path(os.path.relpath(file, site)).as_posix())] = digest
-    return digests
+def _site_files(site: str) -> Iterator[str]:
+    """The files under the site's folder, but those whose name, or a folder's, starts with a dot."""
+    for folder, subfolders, names in os.walk(site):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        yield from (os.path.join(folder, name) for name in names if not name.startswith("."))
 
 
-def _files(start: Path, skip_dotted: bool = False) -> Iterator[str]:
-    """The files under a folder, or the file itself; without those whose name, or a folder's, starts with a dot if asked."""
-    if not start.is_dir():
-        yield str(start)
-        return
-    for folder, subfolders, names in os.walk(start):
-        if skip_dotted:
-            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        yield from (os.path.join(folder, name) for name in names if not (skip_dotted and name.startswith(".")))
+def problem_lines(problems: Problems) -> list[str]:
+    """A failed build's problems as the terminal printed them, one `path:line[:column]: level: message` each."""
+    return render(problems, "text").splitlines() or [NOT_IN_A_SOURCE]
+
+
+def replaced_stylesheets(before: dict[str, bytes], after: dict[str, bytes]) -> dict[str, str]:
+    """The site URL of each stylesheet a rebuild replaced, and the URL of its replacement (fingerprinted names differ)."""
+    def stylesheets(site: dict[str, bytes]) -> dict[str, str]:
+        return {source_name(url): url for url in site if url.endswith(".css")}
+
+    old, new = stylesheets(before), stylesheets(after)
+    return {old[name]: new[name] for name in old.keys() & new.keys() if old[name] != new[name]}
+
+
+def only_stylesheets(edited: set[str], root: Path) -> bool:
+    """Whether every source edited, added or removed is a stylesheet under assets/."""
+    assets = os.path.join(root, ASSETS_DIR, "")
+    return bool(edited) and all(file.startswith(assets) and file.endswith(".css") for file in edited)
 
 
 class LivePages:
@@ -190,9 +210,12 @@ class LivePages:
 
     def __init__(self) -> None:
         self._sockets: set[LiveSocket] = set()
+        self._problems: list[str] = []  # the last build's, while it failed: shown on every page, even one opened meanwhile
 
     def join(self, page: LiveSocket) -> None:
+        """A page opened: its first message is the state of the build, its problems if it failed (none if not)."""
         self._sockets.add(page)
+        self._send(self._problems_message(), [page])
 
     def leave(self, page: LiveSocket) -> None:
         self._sockets.discard(page)
@@ -201,22 +224,46 @@ class LivePages:
         """A rebuild changed the files at these site URLs: pages reload."""
         self._send({"type": "reload", "urls": urls})
 
-    def _send(self, message: dict[str, object]) -> None:
+    def restyle(self, stylesheets: dict[str, str]) -> None:
+        """Only stylesheets changed: pages swap each old stylesheet's URL for its new one, without reloading."""
+        self._send({"type": "css", "stylesheets": stylesheets})
+
+    def show_problems(self, lines: list[str]) -> None:
+        """A build failed: pages show these lines over themselves until a build succeeds."""
+        self._problems = lines
+        self._send(self._problems_message())
+
+    def clear_problems(self) -> None:
+        """A build succeeded: pages that show the problems of an earlier one take them away."""
+        if self._problems:
+            self._problems = []
+            self._send(self._problems_message())
+
+    def _problems_message(self) -> dict[str, object]:
+        return {"type": "problems", "lines": self._problems}
+
+    def _send(self, message: dict[str, object], pages: list[LiveSocket] | None = None) -> None:
         text = json.dumps(message, ensure_ascii=False)
-        for page in list(self._sockets):
+        for page in list(self._sockets) if pages is None else pages:
             try:
                 page.write_message(text)
             except WebSocketClosedError:
                 self.leave(page)
 
 
-class Rebuilder:
-    """Builds the site, then again whenever a source changes, and tells the open pages which URLs changed."""
+# A build: None if it succeeded, else the problems it printed (none when the failure was not in a source file).
+Build = Callable[[], Problems | None]
 
-    def __init__(self, root: Path, out: Path, build: Callable[[], bool], pages: LivePages):
+
+class Rebuilder:
+    """Builds the site, then again whenever sources are edited, and tells the open pages what came of it."""
+
+    def __init__(self, root: Path, out: Path, build: Build, pages: LivePages):
         self.root, self.out, self.build, self.pages = root, out, build, pages
-        self._sources: dict[str, tuple[int, int]] = {}
+        self._digests = SiteDigests(out)
         self._site: dict[str, bytes] = {}
+        # The sources edited since the last good build made the site served; None when that site is an earlier run's.
+        self._edited: set[str] | None = set()
 
     def first_build(self) -> bool:
         """The first build; False if it failed and there is no earlier site to serve meanwhile.
@@ -224,23 +271,32 @@ class Rebuilder:
         Only a folder holding a whole site a build wrote (its marker) is ever served: never an
         unmarked older folder, nor one the build refused to replace (the project, a home folder).
         """
-        self._sources = source_state(self.root)  # before building: an edit made during the build is seen
-        if not self.build() and not is_khabar_site(self.out):
-            return False
-        self._site = site_digests(self.out)
+        problems = self.build()
+        if problems is not None:
+            if not is_khabar_site(self.out):
+                return False
+            self._edited = None
+            self.pages.show_problems(problem_lines(problems))
+        self._site = self._digests.now()
         return True
 
-    def poll(self) -> None:
-        sources = source_state(self.root)
-        if sources == self._sources:
+    def rebuild(self, edited: set[str]) -> None:
+        """Build again after these sources were edited; the pages reload, swap stylesheets or show the problems."""
+        if self._edited is not None:
+            self._edited |= edited
+        problems = self.build()
+        if problems is not None:
+            self.pages.show_problems(problem_lines(problems))  # over the last good site, which stays
             return
-        self._sources = sources
-        if not self.build():
-            return  # the build printed its problems; the pages keep the last good site
-        site = site_digests(self.out)
+        self.pages.clear_problems()
+        site = self._digests.now()
         changed = sorted(url for url in site.keys() | self._site.keys() if site.get(url) != self._site.get(url))
-        self._site = site
-        if changed:
+        stylesheets = replaced_stylesheets(self._site, site)
+        restyle = self._edited is not None and only_stylesheets(self._edited, self.root) and bool(stylesheets)
+        self._site, self._edited = site, set()
+        if restyle:
+            self.pages.restyle(stylesheets)
+        elif changed:
             self.pages.reload(changed)
 
 
@@ -277,11 +333,16 @@ class DevServer:
             name = f"[{address}]" if ":" in address else address
         return f"http://{name}:{port}/"
 
-    def run(self, build: Callable[[], bool]) -> bool:
+    def run(self, build: Build) -> bool:
         """Build, then serve and rebuild on every change until KeyboardInterrupt; False if the first build failed."""
         rebuilder = Rebuilder(self.root, self.out, build, self.pages)
-        if not rebuilder.first_build():
-            return False
+        sources = watch_sources(self.root)  # before the first build: an edit made during it is seen
+        try:
+            return rebuilder.first_build() and self._serve(rebuilder, sources)
+        finally:
+            sources.stop()
+
+    def _serve(self, rebuilder: Rebuilder, sources: InotifyWatch | PollingWatch) -> bool:
         asyncio.set_event_loop(asyncio.new_event_loop())
         application = web.Application(
             [
@@ -296,12 +357,10 @@ class DevServer:
         )
         http = HTTPServer(application, max_body_size=64 * 1024, idle_connection_timeout=60, body_timeout=60)
         http.add_sockets(self.sockets)
-        watcher = PeriodicCallback(rebuilder.poll, POLL_SECONDS * 1000)
-        watcher.start()
+        sources.start(rebuilder.rebuild)
         try:
             asyncio.get_event_loop().run_forever()
         finally:
-            watcher.stop()
             http.stop()
         return True
 
