@@ -230,10 +230,12 @@ class Builder:
 
     def _previous(self, folder: OutputFolder, state_file: Path) -> OutputState | None:
         """The state of the output folder as the last build left it, if that build's site is still the one there."""
-        state = self.state if self.state is not None else read_sealed(state_file, self.stamp)
-        if not isinstance(state, OutputState) or state.build_id != marker_build_id(folder):
-            return None
-        return state
+        marked = marker_build_id(folder)
+        # The one in memory, unless another process (a build beside serve) has written the folder since: then its own.
+        for state in (self.state, read_sealed(state_file, self.stamp)):
+            if isinstance(state, OutputState) and state.build_id == marked:
+                return state
+        return None
 
 
 def _nothing_to_do(previous: OutputState, snapshot: dict, unchanged_if: tuple, built_at: dt.datetime) -> bool:
