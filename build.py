@@ -63,6 +63,7 @@ def _run_build(root: Path, out: Path, options: BuildOptions, output_format: str 
     seconds = time.perf_counter() - started
     to_stderr = output_format == "json"  # stdout holds the JSON document alone
     click.echo(f"built {report.pages} pages from {report.articles} articles into {out} in {seconds:.2f} s", err=to_stderr)
+    click.echo(f"files: {report.written} written, {report.unchanged} unchanged, {report.deleted} deleted", err=to_stderr)
     pictures = report.pictures_encoded + report.pictures_cached
     if pictures:
         click.echo(f"pictures: {pictures} derivatives, {report.pictures_encoded} encoded, {report.pictures_cached} from the cache",
@@ -116,13 +117,15 @@ _force_option = click.option(
 @click.option("--now", type=_Moment(), default=None,
               help="The build time (ISO 8601): articles dated after it wait for a later build, and the News sitemap lists the two days"
                    " before it [default: SOURCE_DATE_EPOCH, else the clock].")
+@click.option("--clean", is_flag=True,
+              help="Build everything, ignoring what the last build into the output folder left in .cache/build/.")
 @_force_option
 @_format_option
 @click.pass_obj
 def build(root: Path, out: Path | None, drafts: bool, future: bool, base_url: str | None, now: dt.datetime | None,
-          force: bool, output_format: str) -> None:
-    """Build the site into a folder, replacing it only if the build succeeds."""
-    options = BuildOptions(drafts, base_url, now, force=force, include_future=future)
+          clean: bool, force: bool, output_format: str) -> None:
+    """Build the site into a folder, changing it only if the build succeeds, and only the files that change."""
+    options = BuildOptions(drafts, base_url, now, force=force, include_future=future, clean=clean)
     if not _run_build(root, out or root / "_site", options, output_format):
         sys.exit(1)
 

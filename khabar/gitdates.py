@@ -29,9 +29,14 @@ _ELSEWHERE = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTOR
               "GIT_NAMESPACE", "GIT_COMMON_DIR")
 
 
+def history_mark(root: Path) -> str | None:
+    """The commit the site's history stands at (and whether the clone is shallow): the dates depend on nothing else."""
+    return _git(root, "rev-parse", "--is-shallow-repository", "HEAD")
+
+
 def last_changes(root: Path, folder: str) -> dict[str, dt.datetime]:
     """Each file under root/folder that a commit modified after adding it: its path from root -> the newest such commit's author date."""
-    state = _git(root, "rev-parse", "--is-shallow-repository", "HEAD")  # None: no git, no repository, no commit
+    state = history_mark(root)  # None: no git, no repository, no commit
     if state is None or state.split("\n")[0] != "false":
         return {}
     head = state.split("\n")[1]

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
-from .config import CONTENT_DIR, SiteConfig, locate_image
+from .buildstate import ParseCache
+from .config import CONFIG_FILE, CONTENT_DIR, SiteConfig, locate_image
 from .content import Alias, Article, Image, Picture, Tag
+from .digests import digest, digests_of
 from .fields import FieldReader, Suggestions, parse_mapping, suggest
 from .glossary import GLOSSARY_FILE
 from .markdown import ImageLocator, render_markdown
@@ -47,12 +49,19 @@ class _ReadResult:
     slug_line: int
     translation_key_line: int
     related_lines: tuple[int, ...]  # each pin's
+    pictures: tuple[str, ...] = ()  # the project files of the pictures it shows, which its article depends on
 
 
-def load_articles(config: SiteConfig, problems: Problems, publish: Callable[[list[Article]], list[Article]]) -> ArticleFiles:
-    """Every article under content/, validated, by its file; `publish` chooses (and may mark) those the build shows."""
+def load_articles(
+    config: SiteConfig, problems: Problems, publish: Callable[[list[Article]], list[Article]], cache: ParseCache | None = None,
+) -> ArticleFiles:
+    """Every article under content/, validated, by its file; `publish` chooses (and may mark) those the build shows.
+    With a cache, a file unchanged since an earlier build is taken from it, neither read nor parsed again."""
     sources = _discover_sources(config, problems)
-    results = _read_all(config, sources)
+    if cache is None:
+        results = _read_all(config, sources)
+    else:
+        results = cache.read(parse_digest(config), sources, lambda unread: _read_all(config, unread))
     articles = []
     for result in results:
         problems.extend(result.problems)
@@ -121,9 +130,15 @@ def _read_in_worker(source: str) -> _ReadResult:
     return read_article(_worker_config, source)
 
 
+def parse_digest(config: SiteConfig) -> bytes:
+    """What of the configuration reading an article depends on: site.yaml and the ids the templates reserve."""
+    return digest(digests_of([config.root / CONFIG_FILE]), str(config.root), config.template_ids.pattern, config.base_url)
+
+
 def read_article(config: SiteConfig, source: str) -> _ReadResult:
-    """Read one article file; a pure function of the file and the configuration."""
+    """Read one article file; a pure function of the file, the configuration and the pictures it names."""
     problems = Problems()
+    pictures: list[str] = []
     text = read_source(config.root, source, problems, MAX_ARTICLE_BYTES)
     if text is None:
         return _ReadResult(None, problems, 1, 1, ())
@@ -174,14 +189,14 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
         elif tag_slug not in (tag.slug for tag in tags):
             tags.append(Tag(lang, tag_slug, name, tag_url(lang, tag_slug)))
 
-    image = _read_image(config, fields)
+    image = _read_image(config, fields, pictures)
     translation_key = fields.string("translation_key", default=slug)
     events = read_events(fields, config.language_codes, own_language=lang, own_article=translation_key)
     related_pins = fields.string_list("related")
     slider, draft, summary = fields.boolean("slider"), fields.boolean("draft"), fields.string("summary")
     aliases = _read_aliases(fields)
     rendered = render_markdown(
-        body, config.allow_html, _body_image_locator(config, source, body_line, problems), eager_first_picture=image is None,
+        body, config.allow_html, _body_image_locator(config, source, body_line, problems, pictures), eager_first_picture=image is None,
         template_ids=config.template_ids,
     )
     if not rendered.word_count and not problems:
@@ -194,7 +209,7 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     pin_lines = tuple(mapping.lines.get(f"related.{index}", mapping.line_of("related")) for index in range(len(related_pins)))
     lines = (mapping.line_of("slug"), mapping.line_of("translation_key"), pin_lines)
     if problems or title is None or url is None:
-        return _ReadResult(None, problems, *lines)
+        return _ReadResult(None, problems, *lines, tuple(pictures))
     # A summary of the editor's own adds words; one cut from the first paragraph would count it twice.
     counts = terms(f"{title}\n{summary or ''}\n{rendered.text}")
     summary = summary or _shortened(rendered.first_paragraph)
@@ -227,7 +242,7 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
         heading_ids=rendered.heading_ids,
         body_links=tuple(reference(link.href, source, body_line + link.line - 1, link.column) for link in rendered.source_links),
     )
-    return _ReadResult(article, problems, *lines)
+    return _ReadResult(article, problems, *lines, tuple(dict.fromkeys(pictures)))
 
 
 def _read_aliases(fields: FieldReader) -> tuple[Alias, ...]:
@@ -261,7 +276,7 @@ def split_front_matter(text: str, source: str, problems: Problems) -> tuple[str,
     return None
 
 
-def _read_image(config: SiteConfig, fields: FieldReader) -> Image | None:
+def _read_image(config: SiteConfig, fields: FieldReader, pictures: list[str]) -> Image | None:
     src = fields.string("image")
     alt = fields.string("image_alt")
     caption = fields.string("caption")
@@ -277,20 +292,28 @@ def _read_image(config: SiteConfig, fields: FieldReader) -> Image | None:
     except PictureError as error:
         fields.error("image", str(error))
         return None
+    _note_local(url, pictures)
     return Image(url, alt or "", caption, picture)
 
 
-def _body_image_locator(config: SiteConfig, source: str, body_line: int, problems: Problems) -> ImageLocator:
+def _note_local(url: str, pictures: list[str]) -> None:
+    if url.startswith("/"):
+        pictures.append(url.lstrip("/"))
+
+
+def _body_image_locator(config: SiteConfig, source: str, body_line: int, problems: Problems, pictures: list[str]) -> ImageLocator:
     """Finds the images of an article's body, reporting an unusable one at its line of the article."""
 
     def locate(src: str, line: int) -> tuple[str, Picture | None] | None:
         if "://" in src or src.startswith("data:"):
             return src, None
         try:
-            return locate_image(config.root, unquote(src))  # markdown-it percent-encodes what it parses
+            url, picture = locate_image(config.root, unquote(src))  # markdown-it percent-encodes what it parses
         except PictureError as error:
             problems.error(source, body_line + line - 1, str(error))
             return None
+        _note_local(url, pictures)
+        return url, picture
 
     return locate
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .digests import digest
+
 HTML = "text/html"
 ATOM = "application/atom+xml"
 XML = "application/xml"
@@ -21,3 +23,8 @@ class Output:
     media_type: str
     content: bytes
     inputs: tuple[str, ...]  # project files it was made from: sources, templates, configuration, assets
+
+    @property
+    def digest(self) -> bytes:
+        """What its bytes are, in 16 bytes: a later build compares it with its own to leave an unchanged file alone."""
+        return digest(self.content)

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
+import time
 from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
 
 from .assets import Asset, collect_assets
+from .buildstate import OutputState, ParseCache, code_stamp, input_snapshot, output_state_path, read_sealed, unchanged_snapshot, write_sealed
 from .checks import run_checks
 from .checks.glossary import Respelling, respell
 from .config import CONTENT_DIR, SiteConfig, load_config
 from .content import Article
-from .gitdates import last_changes
+from .fingerprints import OutputPlan, plan_outputs
+from .gitdates import history_mark, last_changes
 from .links import Links
 from .load import load_articles
 from .model import Site, build_site
 from .outputs.feeds import feed_outputs
-from .outputs.sitemaps import sitemap_outputs
+from .output import Output
+from .outputs.sitemaps import NEWS_WINDOW, sitemap_outputs
 from .outputs.images import encode_pictures
 from .outputs.redirects import redirect_outputs
 from .outputs.search import search_outputs
@@ -26,7 +31,8 @@ from .problems import BuildFailed, Problem, Problems
 from .render import render_pages
 from .schedule import published
 from .timelines import load_timelines
-from .write import claim_output, staged_output
+from .urls import output_path, search_index_url
+from .write import OutputFolder, claim_output, marker_build_id, staged_output, updated_output
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class BuildOptions:
     force: bool = False  # replace an output folder that is neither empty nor a site khabar built
     include_future: bool = False  # articles dated after the build time (scheduled), which a build leaves out
     mark_scheduled: bool = False  # label those as scheduled: for the desk's preview (serve), never for publishing
+    clean: bool = False  # ignore what the last build into the output folder left, and build everything
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,9 @@ class BuildReport:
     warnings: tuple[Problem, ...]
     pictures_encoded: int = 0  # picture derivatives this build encoded
     pictures_cached: int = 0  # picture derivatives taken from the cache of an earlier build
+    written: int = 0  # files written: new, or with other bytes than the output folder held
+    unchanged: int = 0  # files left as they were (their modification time too)
+    deleted: int = 0  # files of pages and other outputs that are gone
 
 
 def build_time(now: dt.datetime | None) -> dt.datetime:
@@ -65,22 +75,47 @@ def build_time(now: dt.datetime | None) -> dt.datetime:
 
 def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site, dict[str, Asset], Problems]:
     """Read and validate every source into the site model and its assets; raise BuildFailed listing all errors."""
+    loaded = _load(root, options)
+    return loaded.site, loaded.assets, loaded.problems
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    site: Site
+    assets: dict[str, Asset]
+    problems: Problems  # its warnings
+    steady_until: dt.datetime | None  # the first build time after this one at which the clock alone changes the site
+
+
+def _load(root: Path, options: BuildOptions, cache: ParseCache | None = None) -> _Loaded:
     config: SiteConfig = load_config(root)
     if options.base_url:
         config = config.with_base_url(options.base_url)
     built_at = build_time(options.now)
     problems = Problems()
-    # Git's dates for all, then the build's choice: drafts and scheduled articles only when asked for, marked if asked.
-    files = load_articles(config, problems, lambda every: published(
-        _updated_from_git(root, every), built_at, options.include_drafts, options.include_future, options.mark_scheduled,
-    ))
+    every: list[Article] = []
+
+    def publish(articles: list[Article]) -> list[Article]:
+        # Git's dates for all, then the build's choice: drafts and scheduled articles only when asked for, marked if asked.
+        every.extend(articles)
+        return published(_updated_from_git(root, articles), built_at, options.include_drafts, options.include_future,
+                         options.mark_scheduled)
+
+    files = load_articles(config, problems, publish, cache)
     articles = list(files.built.values())
     events = [event for article in articles for event in article.timeline_events]
     timelines = load_timelines(config, events, files, problems)
     assets = collect_assets(root, problems)
     if problems:
         raise BuildFailed(problems)
-    return build_site(config, articles, timelines, built_at), assets, problems
+    return _Loaded(build_site(config, articles, timelines, built_at), assets, problems, _steady_until(every, built_at))
+
+
+def _steady_until(articles: list[Article], built_at: dt.datetime) -> dt.datetime | None:
+    """When a scheduled article's time comes, or one leaves the news sitemap's window: a build then differs."""
+    moments = [article.date for article in articles if article.date > built_at]
+    moments.extend(article.date + NEWS_WINDOW for article in articles if article.date <= built_at < article.date + NEWS_WINDOW)
+    return min(moments, default=None)
 
 
 def _updated_from_git(root: Path, articles: list[Article]) -> list[Article]:
@@ -95,26 +130,99 @@ def _updated_from_git(root: Path, articles: list[Article]) -> list[Article]:
 
 
 def build(root: Path, out: Path, options: BuildOptions = BuildOptions()) -> BuildReport:
-    """The whole site into `out`: pages, assets, pictures, feeds, sitemaps, the search index and the aliases' redirects, or nothing."""
-    # First, so that a wrong --out is refused before any work, and a site a killed build took away is back
-    # even if this build then fails.
-    folder = claim_output(root, out, options.force)
-    site, assets, problems = load_site(root, options)
-    links = Links(site.config.base_url, assets)
-    pictures = encode_pictures(site)  # before the staging folder opens: a picture that fails leaves nothing written
-    with staged_output(folder) as write:
-        pages = render_pages(site, links, write)  # written by the render workers as they go
-        for output in chain(
-            (asset.output() for asset in assets.values()),
-            pictures.outputs(),
-            feed_outputs(site, links),
-            sitemap_outputs(site, links),
-            search_outputs(site, links),
-            redirect_outputs(site, links),
-        ):
-            write(output)
-    articles = sum(len(articles) for articles in site.articles.values())
-    return BuildReport(pages, articles, tuple(problems.warnings), pictures.encoded, pictures.cached)
+    """The whole site into `out`: pages, assets, pictures, feeds, sitemaps, the search index and the aliases' redirects,
+    or nothing; only what changed since the last build into `out`, if its state is at hand."""
+    return Builder(root, out, options).build()
+
+
+class Builder:
+    """Builds the site into one output folder, again and again (`serve` keeps one), each time redoing only what the
+    edits since the last build changed: the site after an incremental build is, byte for byte, the one a clean build makes."""
+
+    def __init__(self, root: Path, out: Path, options: BuildOptions = BuildOptions()):
+        self.root, self.out, self.options = root, out, options
+        self.stamp = code_stamp()
+        self.parsed = ParseCache(root, self.stamp)
+        self.state: OutputState | None = None  # what the output folder holds, if this builder wrote it last
+
+    def build(self) -> BuildReport:
+        # First, so that a wrong --out is refused before any work, and a site a killed build took away is back
+        # even if this build then fails.
+        folder = claim_output(self.root, self.out, self.options.force)
+        state_file = output_state_path(self.root, folder.path)
+        previous = None if self.options.clean else self._previous(folder, state_file)
+        built_at = build_time(self.options.now)
+        snapshot_at = time.time_ns()
+        snapshot = input_snapshot(self.root)
+        unchanged_if = (self.options, history_mark(self.root), self.stamp)
+        if previous and _nothing_to_do(previous, snapshot, unchanged_if, built_at):
+            return replace(previous.report, written=0, unchanged=len(previous.files), deleted=0)
+        try:
+            loaded = _load(self.root, self.options, self.parsed)
+        finally:
+            self.parsed.save()  # what was read is worth keeping even if the site has errors
+        site, assets = loaded.site, loaded.assets
+        links = Links(site.config.base_url, assets)
+        pictures = encode_pictures(site)  # before the staging folder opens: a picture that fails leaves nothing written
+        plan = plan_outputs(site, links, assets, self.stamp)
+        before = previous.files if previous else {}
+        pages = [index for index, page in enumerate(site.pages) if previous is None
+                 or previous.pages.get(output_path(page.url)) != plan.pages[output_path(page.url)]]
+        searched = [lang for lang in site.config.language_codes if previous is None or previous.search.get(lang) != plan.search[lang]]
+        build_id = secrets.token_hex(8)
+        files: dict[str, bytes] = {}
+        with (updated_output(folder, build_id) if previous else staged_output(folder, build_id)) as output:
+            def write(item: Output) -> None:
+                if before.get(item.path) != item.digest:
+                    output.write(item.path, item.content)
+
+            files.update(render_pages(site, links, write, pages))  # written by the render workers as they go
+            for item in chain(
+                (asset.output() for asset in assets.values()),
+                pictures.outputs(),
+                feed_outputs(site, links),
+                sitemap_outputs(site, links),
+                search_outputs(site, links, searched),
+                redirect_outputs(site, links),
+            ):
+                files[item.path] = item.digest
+                write(item)
+            kept = _kept_from(before, plan, pages, site, searched)
+            files.update({path: digest for path, digest in kept.items() if path not in files})
+            if previous:
+                output.remove(sorted(set(before) - set(files)))
+        articles = sum(len(articles) for articles in site.articles.values())
+        written = sum(1 for path, digest in files.items() if before.get(path) != digest)
+        report = BuildReport(len(site.pages), articles, tuple(loaded.problems.warnings), pictures.encoded, pictures.cached,
+                             written=written, unchanged=len(files) - written, deleted=len(set(before) - set(files)))
+        self.state = OutputState(build_id, files, plan.pages, plan.search, report, unchanged_if, snapshot, snapshot_at,
+                                 built_at, loaded.steady_until)
+        write_sealed(state_file, self.stamp, self.state)
+        return report
+
+    def _previous(self, folder: OutputFolder, state_file: Path) -> OutputState | None:
+        """The state of the output folder as the last build left it, if that build's site is still the one there."""
+        state = self.state if self.state is not None else read_sealed(state_file, self.stamp)
+        if not isinstance(state, OutputState) or state.build_id != marker_build_id(folder):
+            return None
+        return state
+
+
+def _nothing_to_do(previous: OutputState, snapshot: dict, unchanged_if: tuple, built_at: dt.datetime) -> bool:
+    """Every input as it was, the same options and history, and no article's time come or gone since."""
+    return (previous.unchanged_if == unchanged_if and unchanged_snapshot(previous, snapshot)
+            and previous.stable_from <= built_at and (previous.stable_until is None or built_at < previous.stable_until))
+
+
+def _kept_from(before: dict[str, bytes], plan: OutputPlan, pages: list[int], site: Site, searched: list[str]) -> dict[str, bytes]:
+    """The files this build leaves as the last one wrote them: pages not rendered again, and unchanged search bundles."""
+    rendered = {output_path(site.pages[index].url) for index in pages}
+    kept = {path: before[path] for path in plan.pages if path not in rendered and path in before}
+    for lang in site.config.language_codes:
+        if lang not in searched:
+            folder = search_index_url(lang).lstrip("/")
+            kept.update({path: digest for path, digest in before.items() if path.startswith(folder)})
+    return kept
 
 
 def check(root: Path) -> Problems:

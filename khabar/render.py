@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import traceback
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 import jinja2
 from jinja2 import meta
@@ -118,33 +118,39 @@ _worker_renderer: Renderer | None = None
 _worker_sink: Callable[[Output], None] | None = None
 
 
-def render_pages(site: Site, links: Links, sink: Callable[[Output], None]) -> int:
-    """Render every page and hand each to `sink` (the writer); on several cores when there are many pages."""
+def render_pages(site: Site, links: Links, sink: Callable[[Output], None], indexes: Sequence[int] | None = None) -> dict[str, bytes]:
+    """Render the pages at `indexes` of site.pages (all of them by default) and hand each to `sink` (the writer), on
+    several cores when there are many; return each one's output path and the digest of its bytes."""
     global _worker_renderer, _worker_sink
     renderer = Renderer(site, links)
+    wanted = range(len(site.pages)) if indexes is None else indexes
     workers = os.cpu_count() or 1
     can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if len(site.pages) < PARALLEL_THRESHOLD or workers < 2 or not can_fork:
-        for page in _render_range(renderer, range(len(site.pages))):
-            sink(page)
-        return len(site.pages)
+    if len(wanted) < PARALLEL_THRESHOLD or workers < 2 or not can_fork:
+        return dict(_render_some(renderer, sink, wanted))
     # Forked workers inherit the renderer, the site model and the sink instead of receiving them pickled.
     _worker_renderer, _worker_sink = renderer, sink
     try:
-        tasks = [range(start, min(start + PAGES_PER_TASK, len(site.pages))) for start in range(0, len(site.pages), PAGES_PER_TASK)]
+        tasks = [wanted[start:start + PAGES_PER_TASK] for start in range(0, len(wanted), PAGES_PER_TASK)]
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return sum(pool.imap_unordered(_render_in_worker, tasks))
+            return {path: digest for done in pool.imap_unordered(_render_in_worker, tasks) for path, digest in done}
     finally:
         _worker_renderer = _worker_sink = None
 
 
-def _render_in_worker(indexes: range) -> int:
-    for page in _render_range(_worker_renderer, indexes):
-        _worker_sink(page)
-    return len(indexes)
+def _render_in_worker(indexes: Sequence[int]) -> list[tuple[str, bytes]]:
+    return _render_some(_worker_renderer, _worker_sink, indexes)
 
 
-def _render_range(renderer: Renderer, indexes: range) -> Iterator[Output]:
+def _render_some(renderer: Renderer, sink: Callable[[Output], None], indexes: Sequence[int]) -> list[tuple[str, bytes]]:
+    done = []
+    for output in _render_range(renderer, indexes):
+        sink(output)
+        done.append((output.path, output.digest))
+    return done
+
+
+def _render_range(renderer: Renderer, indexes: Sequence[int]) -> Iterator[Output]:
     """Render some pages; template mistakes become Problems naming the template line."""
     root = renderer.site.config.root
     for index in indexes:

@@ -41,6 +41,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import functools
+import json
 import os
 import shutil
 import stat
@@ -53,7 +54,10 @@ from .config import ASSETS_DIR, CONTENT_DIR, LAYOUTS_DIR
 from .output import Output
 
 MARKER = ".khabar-site"
-MARKER_TEXT = b"This folder is a site built by khabar (build.py build): the next build replaces it whole.\n"
+MARKER_TEXT = b"This folder is a site built by khabar (build.py build): the next build replaces it, or the files of it that changed.\n"
+_BUILD_LINE = b"build "
+# In an update's staging folder: the list of its moves and deletions. Once it is there, the update is decided.
+JOURNAL = ".khabar-journal"
 
 
 class UnsafeOutput(Exception):
@@ -93,8 +97,44 @@ def claim_output(root: Path, out: Path, force: bool = False) -> OutputFolder:
 
 
 @contextmanager
-def staged_output(folder: OutputFolder) -> Iterator[OutputWriter]:
-    """A writer into a staging folder beside the output that replaces it only if the block succeeds."""
+def staged_output(folder: OutputFolder, build_id: str) -> Iterator[OutputWriter]:
+    """A writer into a staging folder beside the output that replaces it whole, only if the block succeeds."""
+    staging = _new_staging(folder)
+    writer = OutputWriter(staging, folder.path)
+    try:
+        # Static hosts such as GitHub Pages would otherwise run Jekyll over the site.
+        writer.write(".nojekyll", b"")
+        yield writer
+        writer.write(MARKER, _marker(build_id))
+        _swap_in(staging, folder)
+    except BaseException:
+        _remove(staging, ignore_errors=True)
+        raise
+
+
+@contextmanager
+def updated_output(folder: OutputFolder, build_id: str) -> Iterator[Update]:
+    """Only the files that changed: written into a staging folder, then moved into the output and the deleted ones
+    removed, following a journal that a build killed half-way through leaves for the next one to finish.
+
+    While the moves run, the output holds some new files and some old ones, each of them whole; a killed update is
+    finished, never undone, by whichever build or server claims the folder next. A failed build writes nothing."""
+    staging = _new_staging(folder)
+    update = Update(staging, folder.path)
+    try:
+        yield update
+        update.write(MARKER, _marker(build_id))
+        _write_journal(staging, update.deleted)
+    except BaseException:
+        _remove(staging, ignore_errors=True)
+        raise
+    try:
+        _finish_update(staging, folder.path)
+    except OSError as error:
+        raise _failure(folder.path, error) from None
+
+
+def _new_staging(folder: OutputFolder) -> Path:
     staging = folder.sibling(f"staging-{os.getpid()}")
     try:
         _remove(staging)
@@ -102,16 +142,79 @@ def staged_output(folder: OutputFolder) -> Iterator[OutputWriter]:
         os.mkdir(staging)  # never through a link: mkdir fails on anything already there
     except OSError as error:
         raise _failure(folder.path, error) from None
-    writer = OutputWriter(staging, folder.path)
+    return staging
+
+
+def _marker(build_id: str) -> bytes:
+    return MARKER_TEXT + _BUILD_LINE + build_id.encode("ascii") + b"\n"
+
+
+def marker_build_id(folder: OutputFolder) -> str | None:
+    """The build that last wrote the output folder whole, as its marker says; None if it names none."""
     try:
-        # Static hosts such as GitHub Pages would otherwise run Jekyll over the site.
-        writer.write(".nojekyll", b"")
-        yield writer
-        writer.write(MARKER, MARKER_TEXT)
-        _swap_in(staging, folder)
-    except BaseException:
-        _remove(staging, ignore_errors=True)
-        raise
+        if not _is_real_file(folder.path / MARKER):
+            return None
+        for line in (folder.path / MARKER).read_bytes().splitlines():
+            if line.startswith(_BUILD_LINE):
+                return line[len(_BUILD_LINE):].decode("ascii", "replace")
+    except OSError:
+        pass
+    return None
+
+
+def _write_journal(staging: Path, deleted: list[str]) -> None:
+    """Every file staged, the marker last, and every file to delete: written under another name, then renamed, so
+    that a journal is either whole or not there."""
+    written = []
+    for directory, _, files in os.walk(staging):
+        relative = Path(directory).relative_to(staging)
+        written.extend((relative / name).as_posix() for name in files if name != JOURNAL)
+    written.sort(key=lambda path: path == MARKER)
+    temporary = staging / f"{JOURNAL}.partial"
+    temporary.write_text(json.dumps({"write": written, "delete": deleted}), encoding="utf-8")
+    os.rename(temporary, staging / JOURNAL)
+
+
+def _finish_update(staging: Path, out: Path) -> None:
+    """Carry out a journal: deletions first (a file may give way to a folder), then the moves, the marker last.
+    Each step is done only if still to do, so that finishing a journal twice changes nothing."""
+    journal = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
+    for relative in journal["delete"]:
+        target = out / relative
+        if os.path.lexists(target) and not _is_real_folder(target):
+            os.unlink(target)
+        _remove_empty_folders(out, target.parent)
+    folders: set[Path] = set()
+    for relative in journal["write"]:
+        source, target = staging / relative, out / relative
+        if not os.path.lexists(source):
+            continue  # moved before the build was killed
+        _real_folder(out, target.parent, folders)
+        if _is_real_folder(target):
+            _remove(target)
+        os.replace(source, target)
+    _remove(staging)
+
+
+def _real_folder(out: Path, folder: Path, known: set[Path]) -> None:
+    """Make `folder` inside the output, every part of it a real folder: a link or file in its way is removed."""
+    if folder in known or folder == out:
+        return
+    _real_folder(out, folder.parent, known)
+    if not _is_real_folder(folder):
+        if os.path.lexists(folder):
+            os.unlink(folder)
+        os.mkdir(folder)
+    known.add(folder)
+
+
+def _remove_empty_folders(out: Path, folder: Path) -> None:
+    while folder != out and out in folder.parents:
+        try:
+            os.rmdir(folder)
+        except OSError:  # not empty, or already gone
+            return
+        folder = folder.parent
 
 
 # A file of its own, never the target of a link put in its place; the flags a system lacks are left out.
@@ -148,6 +251,19 @@ class OutputWriter:
         if path.is_absolute() or ".." in path.parts or not path.parts or "\0" in relative:
             raise UnsafeOutput(f"refusing to write {relative!r}: every output must stay inside {self.published}")
         return path.parts
+
+
+class Update(OutputWriter):
+    """The files of an update, written into a staging folder; and the files it deletes."""
+
+    def __init__(self, folder: Path, published: Path):
+        super().__init__(folder, published)
+        self.deleted: list[str] = []
+
+    def remove(self, paths: list[str]) -> None:
+        for path in paths:
+            self._parts(path)  # the same refusals as for a file written
+        self.deleted.extend(paths)
 
 
 def _refuse_dangerous_output(root: Path, out: Path) -> None:
@@ -188,7 +304,11 @@ def _clear_leftovers(folder: OutputFolder) -> None:
     with os.scandir(folder.path.parent) as entries:
         leftovers = [Path(entry.path) for entry in entries if entry.name.startswith(staging.name)]
     for leftover in leftovers:
-        if not _written_by_a_running_build(leftover.name):
+        if _written_by_a_running_build(leftover.name):
+            continue
+        if _is_real_folder(leftover) and _is_real_file(leftover / JOURNAL) and _is_real_folder(folder.path):
+            _finish_update(leftover, folder.path)  # a killed update had decided: its files go in
+        else:
             _remove(leftover, ignore_errors=True)  # a killed build's forked workers may still be writing into it
     previous = folder.sibling("previous")
     if os.path.isdir(folder.path) or not _is_real_folder(previous):

@@ -23,7 +23,7 @@ import json
 import posixpath
 import re
 from concurrent.futures import ThreadPoolExecutor
-from typing import Iterator
+from typing import Collection, Iterator
 
 from pagefind.service import PagefindService
 
@@ -44,10 +44,11 @@ _UNSTEMMED = "unknown"
 _RECORDS_PER_TURN = 50
 
 
-def search_outputs(site: Site, links: Links) -> list[Output]:
-    """Pagefind's script, WebAssembly and index files, one bundle per language."""
+def search_outputs(site: Site, links: Links, languages: Collection[str] | None = None) -> list[Output]:
+    """Pagefind's script, WebAssembly and index files, one bundle per language (of `languages`, by default all)."""
     inputs = {lang: (*sorted(article.source for article in articles), *site.config.files) for lang, articles in site.articles.items()}
-    bundles = index_files(search_records(site, links))
+    records = search_records(site, links)
+    bundles = index_files({lang: language_records for lang, language_records in records.items() if languages is None or lang in languages})
     return [
         Output(search_index_url(lang).lstrip("/") + path, _MEDIA_TYPES.get(posixpath.splitext(path)[1], "application/octet-stream"),
                content, inputs[lang])
