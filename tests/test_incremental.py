@@ -3,14 +3,15 @@ not change; a site made whole again after a kill at any moment; a full build in 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import difflib
+import hashlib
 import json
 import os
 import random
 import re
 import shutil
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -22,14 +23,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from conftest import BUILD_TIME, MANY_ARTICLES, PROJECT, ScratchSite, kill_group, many_articles, run_cli, start_build, tree_digest
+from khabar.buildstate import STATE_DIR
 from khabar.pipeline import BuildOptions, BuildReport, build
 from khabar.problems import BuildFailed
+from khabar.write import MARKER
 
 NOW = dt.datetime.fromisoformat(BUILD_TIME)
-# The lead's incremental build lands with BuildOptions(clean=True); until then every build is a clean one.
-INCREMENTAL = "clean" in {option.name for option in dataclasses.fields(BuildOptions)}
-CLEAN = BuildOptions(now=NOW, clean=True) if INCREMENTAL else BuildOptions(now=NOW)
-STATE = ".cache/build"
+CLEAN = BuildOptions(now=NOW, clean=True)
 
 # What the random projects are made of. Few values, so that edits collide: two tags with one address, two articles
 # at one moment, a translation key that is another article's slug.
@@ -287,15 +287,30 @@ def same_size_variant(title: str) -> str:
     return title[:-1] + swaps.get(last, next((k for k, v in swaps.items() if v == last), "ب" if len(last.encode()) == 2 else "a"))
 
 
+def site_digest(folder: Path) -> dict[str, str]:
+    """tree_digest of an output folder, but for the marker's line naming the build that wrote it, a random one."""
+    digest = tree_digest(folder)
+    if MARKER in digest:
+        marker = re.sub(rb"(?m)^build [0-9a-f]+$", b"build", (folder / MARKER).read_bytes())
+        digest[MARKER] = hashlib.sha256(marker).hexdigest()
+    return digest
+
+
 def file_states(folder: Path) -> dict[str, tuple[int, int]]:
     """Every file of a folder by its path: its inode and modification time, which change when it is written again."""
     return {path.relative_to(folder).as_posix(): (path.lstat().st_ino, path.lstat().st_mtime_ns)
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
+def rewritten(out: Path, digests: dict[str, str], states: dict[str, tuple[int, int]]) -> list[str]:
+    """The files of an output folder written again with the bytes they had (`digests`, `states`: before the build)."""
+    site = tree_digest(out)
+    return sorted(path for path, state in file_states(out).items() if digests.get(path) == site[path] and states.get(path) != state)
+
+
 def differences(built: Path, expected: Path) -> str:
     """Which files of two output folders differ, and how, for a reader."""
-    got, wanted = tree_digest(built), tree_digest(expected)
+    got, wanted = site_digest(built), site_digest(expected)
     lines = [f"missing from the incremental build: {', '.join(sorted(wanted.keys() - got.keys()))}",
              f"left over in the incremental build: {', '.join(sorted(got.keys() - wanted.keys()))}"]
     differing = sorted(path for path in got.keys() & wanted.keys() if got[path] != wanted[path])
@@ -358,6 +373,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
         self.out = self.project.root / "_site"
         self.clean_out = self.workspace / "clean"
         self.last: dict[str, str] = {}  # the incremental output after the last build
+        self.clean_of: dict[str, object] = {}  # the project the clean output was built from
 
     def teardown(self) -> None:
         shutil.rmtree(self.workspace)
@@ -532,10 +548,10 @@ class IncrementalBuilds(RuleBasedStateMachine):
             self.project.write()
 
     def refused(self) -> None:
-        beside, before, states = sorted(os.listdir(self.project.root)), tree_digest(self.out), file_states(self.out)
+        beside, before, states = sorted(os.listdir(self.project.root)), site_digest(self.out), file_states(self.out)
         with pytest.raises(BuildFailed):
             build(self.project.root, self.out, BuildOptions(now=NOW))
-        assert tree_digest(self.out) == before and file_states(self.out) == states, "a failed build changed the site"
+        assert site_digest(self.out) == before and file_states(self.out) == states, "a failed build changed the site"
         assert sorted(os.listdir(self.project.root)) == beside
 
     # After every step
@@ -543,15 +559,19 @@ class IncrementalBuilds(RuleBasedStateMachine):
     @invariant()
     def incremental_build_equals_a_clean_build(self):
         states = file_states(self.out) if self.out.exists() else {}
-        build_or_fail(self.project.root, self.out, BuildOptions(now=NOW))
-        shutil.rmtree(self.clean_out, ignore_errors=True)
-        build_or_fail(self.project.root, self.clean_out, CLEAN)
+        report = build_or_fail(self.project.root, self.out, BuildOptions(now=NOW))
+        project = {path: tree_digest(self.project.root / path) for path in ("content", "layouts", "assets")}
+        project["site.yaml"] = (self.project.root / "site.yaml").read_text(encoding="utf-8")
+        if project != self.clean_of:  # a clean build is a function of the project: the last one stands if it is the same
+            shutil.rmtree(self.clean_out, ignore_errors=True)
+            build_or_fail(self.project.root, self.clean_out, CLEAN)
+            self.clean_of = project
+        assert site_digest(self.out) == site_digest(self.clean_out), differences(self.out, self.clean_out)
         site = tree_digest(self.out)
-        assert site == tree_digest(self.clean_out), differences(self.out, self.clean_out)
-        if INCREMENTAL:
-            rewritten = sorted(path for path, state in file_states(self.out).items()
-                               if self.last.get(path) == site[path] and states.get(path) != state)
-            assert not rewritten, f"rewritten with the same bytes: {', '.join(rewritten)}"
+        again = rewritten(self.out, self.last, states)
+        assert not again, f"rewritten with the same bytes: {', '.join(again)}"
+        changed = {path for path in site if self.last.get(path) != site[path]} - {MARKER, ".nojekyll"}
+        assert (report.written, report.deleted) == (len(changed), len(self.last.keys() - site.keys())), report
         self.last = site
 
 
@@ -583,51 +603,51 @@ def put_sources(scratch: ScratchSite, files: dict[str, bytes]) -> None:
 
 
 def clean_build(scratch: ScratchSite, out: Path) -> dict[str, str]:
-    result = run_cli("build", "--out", str(out), "--now", BUILD_TIME, *(["--clean"] if INCREMENTAL else []), root=scratch.root)
+    result = run_cli("build", "--out", str(out), "--now", BUILD_TIME, "--clean", root=scratch.root)
     assert result.returncode == 0, result.stderr
-    return tree_digest(out)
+    return site_digest(out)
 
 
-def wait_for_writing(out: Path, watched: list[Path], build) -> None:
-    """Until one of the watched output files is written (or the build ends first)."""
-    before = [path.lstat() for path in watched]
+def wait_for_writing(watched: list[Path], build: subprocess.Popen) -> None:
+    """Until one of the watched output files is replaced (or the build ends first)."""
+    before = [(path.lstat().st_ino, path.lstat().st_mtime_ns) for path in watched]
     while build.poll() is None:
         for path, old in zip(watched, before):
             try:
-                now = path.lstat()
+                if (path.lstat().st_ino, path.lstat().st_mtime_ns) != old:
+                    return
             except FileNotFoundError:
-                return
-            if (now.st_ino, now.st_mtime_ns) != (old.st_ino, old.st_mtime_ns):
                 return
         time.sleep(0.0005)
 
 
 def test_an_incremental_build_killed_at_any_moment_leaves_a_site_the_next_build_completes(scratch: ScratchSite):
     many_articles(scratch)
-    started = time.monotonic()
     first = scratch.build("--now", BUILD_TIME)
-    build_seconds = time.monotonic() - started
     assert first.returncode == 0, first.stderr
-    before = sources(scratch)
+    projects, sites = {"old": sources(scratch)}, {"old": site_digest(scratch.out)}
     retitled = range(0, MANY_ARTICLES, 3)  # their pages, the listings and feeds that show them, others' related lists
     many_articles(scratch, retitled, title="خبر معدّل رقم {number}")
     for number in range(1, 40, 8):
         (scratch.root / f"content/{('ar', 'en')[number % 2]}/story-{number}.md").unlink()
     many_articles(scratch, range(MANY_ARTICLES, MANY_ARTICLES + 4))
-    projects = {"old": before, "new": sources(scratch)}
-    sites = {"old": tree_digest(scratch.out), "new": clean_build(scratch, scratch.root / "clean")}
+    projects["new"], sites["new"] = sources(scratch), clean_build(scratch, scratch.root / "clean")
+    started = time.monotonic()
+    update = scratch.build("--now", BUILD_TIME)
+    build_seconds = time.monotonic() - started
+    assert update.returncode == 0 and site_digest(scratch.out) == sites["new"], differences(scratch.out, scratch.root / "clean")
+    target, other = "old", "new"
+    put_sources(scratch, projects[target])
     kept = sites["old"].keys() & sites["new"].keys()
     watched = [scratch.out / path for path in sorted(kept) if any(f"/story-{number}/" in path for number in retitled)][:20]
-    assert len(watched) == 20
-    # (while writing?, seconds after): spread over a full build's time, then a moment after the first page is written.
+    # (while writing?, seconds after): spread over an incremental build's time, then a moment after a page is replaced.
     moments = [(False, build_seconds * (stratum + random.random()) / 3) for stratum in range(3)]
     moments += [(True, random.uniform(0, 0.03))]
-    target = "new"
     for attempt, (while_writing, seconds) in enumerate(moments):
         build = start_build(scratch)
         try:
             if while_writing:
-                wait_for_writing(scratch.out, watched, build)
+                wait_for_writing(watched, build)
             time.sleep(seconds)
             if attempt % 2 == 0:
                 build.kill()  # the build alone, as the OOM killer would: its render workers live on a moment
@@ -635,45 +655,52 @@ def test_an_incremental_build_killed_at_any_moment_leaves_a_site_the_next_build_
                 time.sleep(0.3)
         finally:
             kill_group(build)
-        moment = f"{seconds:.2f} s after {'the first page was written' if while_writing else 'the start'}"
-        site = tree_digest(scratch.out)
-        if site != sites[target]:
-            assert scratch.out.is_dir(), f"no output folder after a kill {moment}"
-            if site != sites["old" if target == "new" else "new"]:  # half updated: the next build must finish it
-                after = scratch.build("--now", BUILD_TIME)
-                assert after.returncode == 0 and "Traceback" not in after.stderr, after.stderr
-                assert tree_digest(scratch.out) == sites[target], f"a kill {moment} left a site the next build did not make whole"
-                target = "old" if target == "new" else "new"
-                put_sources(scratch, projects[target])
-        else:  # the build finished: build the other way next time
-            target = "old" if target == "new" else "new"
-            put_sources(scratch, projects[target])
+        moment = f"{seconds:.2f} s after {'a page was replaced' if while_writing else 'the start'}"
+        assert scratch.out.is_dir(), f"no output folder after a kill {moment}"
+        seen = site_digest(scratch.out)
+        if seen == sites[other]:
+            continue  # killed before its update was decided: the next attempt makes it again
+        if seen != sites[target]:  # killed half-way through its update: the next build must finish it
+            finish = scratch.build("--now", BUILD_TIME)
+            assert finish.returncode == 0 and "Traceback" not in finish.stderr, finish.stderr
+            assert site_digest(scratch.out) == sites[target], f"a kill {moment} left a site the next build did not make whole"
+        target, other = other, target
+        put_sources(scratch, projects[target])
     last = scratch.build("--now", BUILD_TIME)
     assert last.returncode == 0 and "Traceback" not in last.stderr, last.stderr
-    assert tree_digest(scratch.out) == sites[target]
+    assert site_digest(scratch.out) == sites[target]
     assert set(os.listdir(scratch.root)) - {".cache"} == {"_site", "clean", "assets", "content", "layouts", "site.yaml"}
 
 
 # A build state that cannot be trusted
 
+def every_state_file(root: Path, change) -> None:
+    state = sorted(path for path in (root / STATE_DIR).rglob("*") if path.is_file())
+    assert state, "the build kept no state"
+    for path in state:
+        change(path)
+
+
 def garbled(path: Path) -> None:
     content = bytearray(path.read_bytes())
-    if content:
-        content[len(content) // 2] ^= 1  # a digit for another digit, a letter for another: may still parse
+    content[len(content) // 2] ^= 1  # a digit for another digit, a letter for another: what a reader may still take
     path.write_bytes(bytes(content))
 
 
+# Each a way the state under .cache/build may not describe the output folder any more (root, output folder, an older state).
 DAMAGES = {
-    "deleted": lambda path: path.unlink(),
-    "emptied": lambda path: path.write_bytes(b""),
-    "cut in half": lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
-    "one bit flipped": garbled,
-    "noise": lambda path: path.write_bytes(random.Random(path.name).randbytes(path.stat().st_size or 64)),
+    "deleted": lambda root, out, older: shutil.rmtree(root / STATE_DIR),
+    "cut in half": lambda root, out, older: every_state_file(root, lambda path: path.write_bytes(path.read_bytes()[:path.stat().st_size // 2])),
+    "with a bit flipped": lambda root, out, older: every_state_file(root, garbled),
+    "sealed with a key since lost": lambda root, out, older: (Path(os.environ["XDG_CACHE_HOME"]) / "khabar/state-key").unlink(),
+    "an older one put back": lambda root, out, older: (shutil.rmtree(root / STATE_DIR), shutil.copytree(older, root / STATE_DIR)),
+    "of a folder another build replaced": lambda root, out, older: (out / MARKER).write_bytes(
+        re.sub(rb"(?m)^build .*$", b"build 0123456789abcdef", (out / MARKER).read_bytes())),
 }
 
 
-@pytest.mark.skipif(not INCREMENTAL, reason="no build state until the incremental build lands")
-def test_a_damaged_build_state_means_a_full_build_never_a_crash(tmp_path: Path):
+def test_a_damaged_or_stale_build_state_means_a_full_build_never_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # where the key that seals states is kept
     project = small_project(tmp_path / "project")
     root, out = project.root, project.root / "_site"
     titles = ("قمة فوستوتشني", "قمة فوستوتشني الفضائية")
@@ -682,17 +709,16 @@ def test_a_damaged_build_state_means_a_full_build_never_a_crash(tmp_path: Path):
         project.put(replace(project.stories["ar", "summit"], title=title))
         project.write()
         build_or_fail(root, tmp_path / f"clean-{number}", CLEAN)
-        editions.append(tree_digest(tmp_path / f"clean-{number}"))
+        editions.append(site_digest(tmp_path / f"clean-{number}"))
     build_or_fail(root, out, BuildOptions(now=NOW))
+    older = shutil.copytree(root / STATE_DIR, tmp_path / "older-state")
     for number, (damage, spoil) in enumerate(DAMAGES.items()):
-        state = sorted(path for path in (root / STATE).rglob("*") if path.is_file())
-        assert state, "the build kept no state"
-        for path in state:
-            spoil(path)
+        spoil(root, out, older)
         project.put(replace(project.stories["ar", "summit"], title=titles[number % 2]))
         project.write()
         build_or_fail(root, out, BuildOptions(now=NOW))
-        assert tree_digest(out) == editions[number % 2], f"with its state {damage}, the build made another site"
-        states = file_states(out)
+        assert site_digest(out) == editions[number % 2], f"with its state {damage}, the build made another site"
+        digests, states = tree_digest(out), file_states(out)
         build_or_fail(root, out, BuildOptions(now=NOW))
-        assert file_states(out) == states, f"after a build whose state was {damage}, the next build rewrote files"
+        again = rewritten(out, digests, states)
+        assert not again, f"after a build whose state was {damage}, the next build rewrote {', '.join(again)}"
