@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import io
 import json
 import os
 import random
@@ -21,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from PIL import Image as PillowImage
 
 from conftest import BUILD_TIME, MANY_ARTICLES, PROJECT, ScratchSite, kill_group, many_articles, run_cli, start_build, tree_digest
 from khabar.buildstate import STATE_DIR
@@ -40,7 +42,9 @@ TITLE_WORDS = ("قمة", "بوتين", "كيم", "قطار", "مصفح", '"فو�
 TAGS = ("روسيا", "كوريا الشمالية", "فضاء", "Russia", "russia", "Space", "north korea", "North-Korea")
 CATEGORIES = ("reports", "news", "world-press", "reactions")
 AUTHORS = ("nasrin-tarek", "international-desk", "monitoring-desk")
-PICTURES = ("images/armoured-train.jpg", "images/vostochny-rocket.jpg")
+PICTURES = ("images/armoured-train.jpg", "images/tiny.png")  # a picture of the demo's, and one the test paints
+MISTAKES = ("duplicate slug", "unknown author", "template", "site.yaml", "timeline")
+COLOURS = ("#8c1d18", "#1d4e8c", "#2e7d32")
 TIMELINES = ("visit", "arms")
 EVENT_DATES = ("2022-12", "2023", "2023-09", "2023-09-13", "2023-09-17")
 PARAGRAPHS = {
@@ -59,7 +63,8 @@ PICTURE_ALT = {"ar": "رسم توضيحي", "en": "An illustration"}
 STRINGS = (("latest: آخر الأخبار", "latest: أحدث الأخبار"), ("back_to_top: العودة إلى الأعلى", "back_to_top: إلى أعلى الصفحة"),
            ("tags: الوسوم", "tags: الكلمات المفتاحية"),
            ('read_translation: "اقرأ هذا المقال باللغة {language}:"', 'read_translation: "هذا المقال متاح باللغة {language}:"'))
-SETTINGS = ("per_page", "feed_size", "slider_size")
+SETTINGS = {"per_page": (2, 1, 3), "feed_size": (3, 1), "slider_size": (2, 1), "words_per_minute": (200, 20),
+            "timezone": ("Asia/Riyadh", "UTC", "America/New_York")}
 NEWS_LABELS = ("أخبار", "آخر المستجدات")
 CSS_RULES = (".badge { background: url(../images/badge.svg) no-repeat; }", ".kicker { letter-spacing: 0.02em; }")
 BADGES = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><circle cx="4" cy="4" r="4" fill="#8c1d18"/></svg>',
@@ -168,7 +173,7 @@ class Project:
             "visit": TimelineFile("الزيارة يومًا بيوم", (Entry("2023-09-12", "كيم يبدأ زيارة لروسيا", ("summit",)),)),
             "arms": TimelineFile("موسكو وبيونغ يانغ وملف السلاح", (Entry("2022-12", "شحنة سلاح", ()),)),
         }
-        self.settings = {"per_page": 2, "feed_size": 3, "slider_size": 2}
+        self.settings = {key: values[0] for key, values in SETTINGS.items()}
         self.news_label = NEWS_LABELS[0]
         self.strings: frozenset[int] = frozenset()  # which edits of STRINGS are made
         self.article_class = self.listing_class = ""
@@ -176,6 +181,7 @@ class Project:
         self.css_rules: tuple[str, ...] = ()
         self.badge: str | None = None
         self.favicon_version = 0
+        self.tiny_colour = COLOURS[0]
         self.on_disk: dict[str, str] = {}
         anchors = {"site.yaml": ["      ar: أخبار\n", *(f"\n{key}: " for key in SETTINGS)],
                    "layouts/article.html": ['<article class="article">'], "layouts/listing.html": ['<header class="listing-header">'],
@@ -188,7 +194,7 @@ class Project:
         files |= {f"content/timelines/{key}.yaml": timeline.text() for key, timeline in self.timelines.items()}
         config = self.base["site.yaml"] + "default_timeline: visit\n"
         for key, value in self.settings.items():
-            config = re.sub(rf"^{key}: \d+$", f"{key}: {value}", config, count=1, flags=re.MULTILINE)
+            config = re.sub(rf"^{key}: .*$", f"{key}: {value}", config, count=1, flags=re.MULTILINE)
         files["site.yaml"] = config.replace("      ar: أخبار\n", f"      ar: {self.news_label}\n", 1)
         files["layouts/article.html"] = (self.base["layouts/article.html"].replace(
             '<article class="article">', f'<article class="article{self.article_class}">', 1)
@@ -205,6 +211,11 @@ class Project:
         files["assets/images/favicon.svg"] = self.base["assets/images/favicon.svg"] + "<!-- redrawn -->\n" * self.favicon_version
         return files
 
+    def pictures(self) -> dict[str, bytes]:
+        painted = io.BytesIO()
+        PillowImage.new("RGB", (48, 32), self.tiny_colour).save(painted, "PNG")
+        return {"assets/images/tiny.png": painted.getvalue()}
+
     def write(self) -> None:
         """The project's files as the model has them: only those whose text changed are written, as an editor saves."""
         files = self.files()
@@ -215,6 +226,9 @@ class Project:
                 (self.root / path).parent.mkdir(parents=True, exist_ok=True)
                 (self.root / path).write_text(text, encoding="utf-8")
         self.on_disk = files
+        for path, content in self.pictures().items():
+            if not (self.root / path).exists() or (self.root / path).read_bytes() != content:
+                (self.root / path).write_bytes(content)
 
     def in_language(self, lang: str) -> list[Story]:
         return [story for (story_lang, _), story in sorted(self.stories.items()) if story_lang == lang]
@@ -373,7 +387,8 @@ class IncrementalBuilds(RuleBasedStateMachine):
         self.out = self.project.root / "_site"
         self.clean_out = self.workspace / "clean"
         self.last: dict[str, str] = {}  # the incremental output after the last build
-        self.clean_of: dict[str, object] = {}  # the project the clean output was built from
+        self.clean_of: dict[str, object] = {}  # the project and options the clean output was built from
+        self.options = BuildOptions(now=NOW)
 
     def teardown(self) -> None:
         shutil.rmtree(self.workspace)
@@ -486,7 +501,8 @@ class IncrementalBuilds(RuleBasedStateMachine):
         self.project.strings ^= {index}
         self.project.write()
 
-    @rule(edit=st.one_of(st.tuples(st.sampled_from(SETTINGS), st.integers(1, 4)), st.tuples(st.just("news label"), st.sampled_from(NEWS_LABELS))))
+    @rule(edit=st.one_of(*(st.tuples(st.just(key), st.sampled_from(values)) for key, values in SETTINGS.items()),
+                         st.tuples(st.just("news label"), st.sampled_from(NEWS_LABELS))))
     def edit_site_yaml(self, edit):
         key, value = edit
         if key == "news label":
@@ -499,6 +515,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
         st.tuples(st.just("stylesheet rule"), st.sampled_from(CSS_RULES)),  # added, or removed if there
         st.tuples(st.just("badge"), optional(BADGES)),  # a file the stylesheet names, added, changed or removed
         st.tuples(st.just("favicon"), st.integers(0, 2)),  # a file every page names
+        st.tuples(st.just("picture"), st.sampled_from(COLOURS)),  # a picture articles may show: new derivatives
     ))
     def edit_assets(self, edit):
         what, value = edit
@@ -507,14 +524,28 @@ class IncrementalBuilds(RuleBasedStateMachine):
             self.project.css_rules = tuple(rule for rule in rules if rule != value) if value in rules else (*rules, value)
         elif what == "badge":
             self.project.badge = value
+        elif what == "picture":
+            self.project.tiny_colour = value
         else:
             self.project.favicon_version = value
         self.project.write()
 
+    # The build's time and options
+
+    @rule(hours=st.sampled_from((1, 24, 72)))
+    def later(self, hours):
+        """Builds later on: scheduled articles come out, recent ones leave the news sitemap."""
+        self.options = replace(self.options, now=self.options.now + dt.timedelta(hours=hours))
+
+    @rule(drafts=st.booleans(), base_url=optional(("https://example.org/microsite/",)))
+    def other_options(self, drafts, base_url):
+        """The same output folder built with other options, as a preview and the published site might be."""
+        self.options = replace(self.options, include_drafts=drafts, base_url=base_url)
+
     # Edits the build refuses
 
     @precondition(lambda self: self.project.stories)
-    @rule(pick=st.integers(0, 9), mistake=st.sampled_from(("duplicate slug", "unknown author", "template", "site.yaml", "timeline")))
+    @rule(pick=st.integers(0, 9), mistake=st.sampled_from(MISTAKES))
     def break_then_fix(self, pick, mistake):
         """A mistake fails the build and leaves the last site as it was, file for file; then the editor fixes it."""
         story = self.story(pick)
@@ -550,7 +581,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
     def refused(self) -> None:
         beside, before, states = sorted(os.listdir(self.project.root)), site_digest(self.out), file_states(self.out)
         with pytest.raises(BuildFailed):
-            build(self.project.root, self.out, BuildOptions(now=NOW))
+            build(self.project.root, self.out, self.options)
         assert site_digest(self.out) == before and file_states(self.out) == states, "a failed build changed the site"
         assert sorted(os.listdir(self.project.root)) == beside
 
@@ -559,12 +590,12 @@ class IncrementalBuilds(RuleBasedStateMachine):
     @invariant()
     def incremental_build_equals_a_clean_build(self):
         states = file_states(self.out) if self.out.exists() else {}
-        report = build_or_fail(self.project.root, self.out, BuildOptions(now=NOW))
-        project = {path: tree_digest(self.project.root / path) for path in ("content", "layouts", "assets")}
-        project["site.yaml"] = (self.project.root / "site.yaml").read_text(encoding="utf-8")
-        if project != self.clean_of:  # a clean build is a function of the project: the last one stands if it is the same
+        report = build_or_fail(self.project.root, self.out, self.options)
+        project: dict[str, object] = {path: tree_digest(self.project.root / path) for path in ("content", "layouts", "assets")}
+        project |= {"site.yaml": (self.project.root / "site.yaml").read_text(encoding="utf-8"), "options": self.options}
+        if project != self.clean_of:  # a clean build is a function of these: the last one stands if they are the same
             shutil.rmtree(self.clean_out, ignore_errors=True)
-            build_or_fail(self.project.root, self.clean_out, CLEAN)
+            build_or_fail(self.project.root, self.clean_out, replace(self.options, clean=True))
             self.clean_of = project
         assert site_digest(self.out) == site_digest(self.clean_out), differences(self.out, self.clean_out)
         site = tree_digest(self.out)
@@ -583,6 +614,19 @@ def test_incremental_builds_equal_clean_builds_after_any_edits(monkeypatch: pyte
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(NOW.timestamp())))
     run_state_machine_as_test(IncrementalBuilds, settings=settings(
         max_examples=EXAMPLES, stateful_step_count=8, deadline=None, suppress_health_check=[HealthCheck.too_slow]))
+
+
+def test_a_failed_incremental_build_leaves_the_site_as_it_was_and_the_next_build_right(monkeypatch: pytest.MonkeyPatch):
+    """Every kind of mistake of the machine above, one after the other, each fixed before the next."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(NOW.timestamp())))
+    machine = IncrementalBuilds()
+    try:
+        machine.incremental_build_equals_a_clean_build()
+        for mistake in MISTAKES:
+            machine.break_then_fix(0, mistake)
+        machine.incremental_build_equals_a_clean_build()
+    finally:
+        machine.teardown()
 
 
 # SIGKILL during an incremental build of a few hundred articles
