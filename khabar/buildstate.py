@@ -22,6 +22,7 @@ starting from nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import importlib.metadata
@@ -33,6 +34,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
+
+import jinja2
+import jinja2.bccache
 
 from .config import ASSETS_DIR, CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR
 from .digests import digest
@@ -47,6 +51,7 @@ _RACY_NANOSECONDS = 2_000_000_000
 _DEPENDENCIES = ("babel", "click", "jinja2", "markdown-it-py", "markupsafe", "mdurl", "pyyaml", "numpy", "scipy", "pillow", "pagefind", "pagefind-bin")
 
 
+@functools.cache
 def code_stamp() -> str:
     """khabar's own code, the Python that runs it and its dependencies' versions: a change to any drops every state."""
     package = Path(__file__).resolve().parent
@@ -111,15 +116,22 @@ def read_sealed(path: Path, stamp: str) -> Any | None:
 
 
 def write_sealed(path: Path, stamp: str, content: Any) -> None:
-    """Written whole under another name first, so a killed build leaves the old file or the new one."""
+    """Written whole under another name first, so a killed build leaves the old file or the new one. A state that
+    cannot be written (a full disk, a read-only .cache/) costs the next build its speed, never this one its site."""
     key = _seal_key()
     if key is None:
         return
     body = pickle.dumps((stamp, content), protocol=pickle.HIGHEST_PROTOCOL)
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"{path.name}.{os.getpid()}")
-    temporary.write_bytes(_seal(key, body) + body)
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(_seal(key, body) + body)
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            path.unlink()  # not an older state standing for a site it no longer describes
+        except OSError:
+            pass
 
 
 def _stat_key(info: os.stat_result) -> tuple[int, int]:
@@ -266,7 +278,7 @@ class OutputState:
     build_id: str
     files: dict[str, bytes]  # every file written (but the marker): its digest
     pages: dict[str, bytes]  # each page's output path: its fingerprint
-    search: dict[str, bytes]  # each language: its search bundle's fingerprint
+    groups: dict[str, tuple[bytes, tuple[str, ...]]]  # each group of outputs made together: its fingerprint, its files
     report: Any  # pipeline.BuildReport: what the build said, which a build with nothing to do says again
     unchanged_if: tuple[Any, ...]  # the options, git's history and khabar's code: a build must find them as they were
     snapshot: dict[str, tuple[int, int]]  # every input file's size and modification time
@@ -285,3 +297,21 @@ def unchanged_snapshot(state: OutputState, snapshot: dict[str, tuple[int, int]])
     if snapshot != state.snapshot:
         return False
     return all(state.snapshot_at_ns - mtime >= _RACY_NANOSECONDS for _, mtime in snapshot.values())
+
+
+
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates, so that a build compiles only the templates edited since the last one (compiling them all
+    takes longer than rendering a page). Jinja's own file cache would run whatever code a file in it held: these
+    are sealed like the rest of the state."""
+
+    def __init__(self, root: Path):
+        self.folder = root / STATE_DIR / "templates"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = read_sealed(self.folder / f"{bucket.key}.pickle", code_stamp())
+        if isinstance(code, bytes):
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        write_sealed(self.folder / f"{bucket.key}.pickle", code_stamp(), bucket.bytecode_to_string())

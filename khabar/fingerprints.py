@@ -20,42 +20,30 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from .assets import Asset
+from .config import LAYOUTS_DIR
 from .content import Article
 from .digests import digest, digests_of
 from .links import Links
 from .model import Site
+from .outputs.sitemaps import news_articles
 from .pages import ArticlePage, Page
-from .render import Renderer
+from .problems import Problems
+from .sourcefile import files_under
 from .urls import output_path
 
-# What a page that lists an article shows of it. An article's field must be named here, or in SHOWN_ON_ITS_OWN_PAGE:
-# tests/test_fingerprints.py fails on a field named in neither, so that a new one is never forgotten.
-TEASER_FIELDS = (
-    "source", "lang", "slug", "translation_key", "title", "date", "updated", "author_url", "category_url",
-    "tags", "slider", "draft", "image", "summary", "reading_minutes", "url", "scheduled",
-)
-# The author's and category's names and bios are site.yaml's, which every fingerprint covers: their keys stand for them.
-BY_KEY_FIELDS = ("author", "category")
-SHOWN_ON_ITS_OWN_PAGE = (
-    "body_html", "related_pins", "timeline_events", "terms", "body_pictures", "url_line", "aliases", "heading_ids",
-    "body_links",
-)
-
-
 class ArticleDigests:
-    """Each article's two digests: of its teaser, and of the whole of it."""
+    """Each article's two digests, of its teaser and of the whole of it: those its file was read into, with the four
+    fields the stages after reading may change (git's `updated`, `scheduled`, pins made slugs, links made URLs)."""
 
-    def __init__(self, articles: Iterable[Article]):
+    def __init__(self, articles: Iterable[Article], read: Mapping[str, tuple[bytes, bytes]]):
         self.teaser: dict[str, str] = {}
         self.whole: dict[str, str] = {}
         for article in articles:
-            teaser = digest(repr((
-                tuple(getattr(article, name) for name in TEASER_FIELDS),
-                tuple(getattr(getattr(article, name), "key", None) for name in BY_KEY_FIELDS),
-            )))
+            teaser_read, whole_read = read[article.source]
+            teaser = digest(teaser_read, repr(article.updated), repr(article.scheduled))
             self.teaser[article.source] = teaser.hex()
             self.whole[article.source] = digest(
-                teaser, article.body_html, repr(tuple(getattr(article, name) for name in SHOWN_ON_ITS_OWN_PAGE[1:])),
+                whole_read, teaser, repr(article.related_pins), article.body_html if article.body_links else "",
             ).hex()
 
 
@@ -102,29 +90,42 @@ def _encode(value: Any, parts: list[str], articles: ArticleDigests, own: Article
 
 @dataclass(frozen=True)
 class OutputPlan:
-    """The fingerprint of every page, by output path, and of every language's search bundle."""
+    """The fingerprint of every page, by output path, and of every group of outputs made together."""
 
     pages: dict[str, bytes]
-    search: dict[str, bytes]
+    groups: dict[str, bytes]  # SITEMAPS, and search_group(lang) for each language
 
 
-def plan_outputs(site: Site, links: Links, assets: Mapping[str, Asset], stamp: str) -> OutputPlan:
-    """What each page and search bundle is made from, before any is made: the build makes again only what changed."""
+SITEMAPS = "sitemaps"
+
+
+def search_group(lang: str) -> str:
+    return f"search {lang}"
+
+
+def plan_outputs(
+    site: Site, links: Links, assets: Mapping[str, Asset], read: Mapping[str, tuple[bytes, bytes]], stamp: str,
+) -> OutputPlan:
+    """What each page and group of outputs is made from, before any is made: the build makes again only what changed."""
     root = site.config.root
-    configuration = digest(stamp, digests_of(root / path for path in site.config.files), site.config.base_url, str(root))
+    configuration = digest(stamp, digests_of(root, site.config.files), site.config.base_url, str(root))
     everywhere = digest(
         configuration,
         repr(sorted((relative, asset.url) for relative, asset in assets.items())),
         repr(site.card_images), repr(site.navigation),
     )
-    renderer = Renderer(site, links)
-    shared = {}
-    for template in {page.template for page in site.pages}:
-        shared[template] = digest(everywhere, digests_of(root / path for path in renderer.templates_used(template)))
-    articles = ArticleDigests(article for language in site.articles.values() for article in language)
-    pages = {output_path(page.url): page_fingerprint(page, shared[page.template], articles) for page in site.pages}
-    search = {
-        lang: digest(configuration, *(articles.whole[article.source] for article in site.articles[lang]))
+    # Every template, not only those a page uses: finding those means parsing them all, and most pages use most.
+    shared = digest(everywhere, digests_of(root, files_under(root, LAYOUTS_DIR, Problems())))
+    articles = ArticleDigests((article for language in site.articles.values() for article in language), read)
+    pages = {output_path(page.url): page_fingerprint(page, shared, articles) for page in site.pages}
+    groups = {
+        search_group(lang): digest(configuration, *(articles.whole[article.source] for article in site.articles[lang]))
         for lang in site.config.language_codes
     }
-    return OutputPlan(pages, search)
+    # A sitemap lists each page's address, its last change and its language versions; the News sitemap the articles
+    # of its window, by their titles and dates, which their teasers cover.
+    groups[SITEMAPS] = digest(
+        configuration, repr([(page.url, page.lang, page.modified, page.alternates) for page in site.pages if page.in_sitemap]),
+        *(articles.teaser[article.source] for article in news_articles(site)),
+    )
+    return OutputPlan(pages, groups)

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from .buildstate import ParseCache
 from .config import CONFIG_FILE, CONTENT_DIR, SiteConfig, locate_image
 from .content import Alias, Article, Image, Picture, Tag
-from .digests import digest, digests_of
+from .digests import article_digests, digest, digests_of
 from .fields import FieldReader, Suggestions, parse_mapping, suggest
 from .glossary import GLOSSARY_FILE
 from .markdown import ImageLocator, render_markdown
@@ -50,6 +50,7 @@ class _ReadResult:
     translation_key_line: int
     related_lines: tuple[int, ...]  # each pin's
     pictures: tuple[str, ...] = ()  # the project files of the pictures it shows, which its article depends on
+    digests: tuple[bytes, bytes] = (b"", b"")  # of its article's teaser and of the whole of it (khabar/digests.py)
 
 
 def load_articles(
@@ -71,7 +72,8 @@ def load_articles(
     shown = {article.source: article for article in publish([r.article for r in articles])}
     published = [replace(r, article=shown[r.article.source]) for r in articles if r.article.source in shown]
     files = ArticleFiles({r.article.source: r.article for r in published},
-                         {r.article.source: r.article for r in articles if r.article.source not in shown})
+                         {r.article.source: r.article for r in articles if r.article.source not in shown},
+                         {r.article.source: r.digests for r in articles})
     return link_bodies(_pin_related(published, files, problems), problems)
 
 
@@ -132,7 +134,7 @@ def _read_in_worker(source: str) -> _ReadResult:
 
 def parse_digest(config: SiteConfig) -> bytes:
     """What of the configuration reading an article depends on: site.yaml and the ids the templates reserve."""
-    return digest(digests_of([config.root / CONFIG_FILE]), str(config.root), config.template_ids.pattern, config.base_url)
+    return digest(digests_of(config.root, [CONFIG_FILE]), str(config.root), config.template_ids.pattern, config.base_url)
 
 
 def read_article(config: SiteConfig, source: str) -> _ReadResult:
@@ -242,7 +244,7 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
         heading_ids=rendered.heading_ids,
         body_links=tuple(reference(link.href, source, body_line + link.line - 1, link.column) for link in rendered.source_links),
     )
-    return _ReadResult(article, problems, *lines, tuple(dict.fromkeys(pictures)))
+    return _ReadResult(article, problems, *lines, tuple(dict.fromkeys(pictures)), article_digests(article))
 
 
 def _read_aliases(fields: FieldReader) -> tuple[Alias, ...]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import secrets
 import time
 from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
+from typing import Mapping
 
 from .assets import Asset, collect_assets
 from .buildstate import OutputState, ParseCache, code_stamp, input_snapshot, output_state_path, read_sealed, unchanged_snapshot, write_sealed
@@ -16,7 +16,8 @@ from .checks import run_checks
 from .checks.glossary import Respelling, respell
 from .config import CONTENT_DIR, SiteConfig, load_config
 from .content import Article
-from .fingerprints import OutputPlan, plan_outputs
+from .digests import digest
+from .fingerprints import SITEMAPS, plan_outputs, search_group
 from .gitdates import history_mark, last_changes
 from .links import Links
 from .load import load_articles
@@ -75,7 +76,7 @@ def build_time(now: dt.datetime | None) -> dt.datetime:
 
 def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site, dict[str, Asset], Problems]:
     """Read and validate every source into the site model and its assets; raise BuildFailed listing all errors."""
-    loaded = _load(root, options)
+    loaded = _load(root, options, build_time(options.now))
     return loaded.site, loaded.assets, loaded.problems
 
 
@@ -85,13 +86,13 @@ class _Loaded:
     assets: dict[str, Asset]
     problems: Problems  # its warnings
     steady_until: dt.datetime | None  # the first build time after this one at which the clock alone changes the site
+    digests: Mapping[str, tuple[bytes, bytes]]  # each article's as read (khabar/digests.py)
 
 
-def _load(root: Path, options: BuildOptions, cache: ParseCache | None = None) -> _Loaded:
+def _load(root: Path, options: BuildOptions, built_at: dt.datetime, cache: ParseCache | None = None) -> _Loaded:
     config: SiteConfig = load_config(root)
     if options.base_url:
         config = config.with_base_url(options.base_url)
-    built_at = build_time(options.now)
     problems = Problems()
     every: list[Article] = []
 
@@ -108,7 +109,8 @@ def _load(root: Path, options: BuildOptions, cache: ParseCache | None = None) ->
     assets = collect_assets(root, problems)
     if problems:
         raise BuildFailed(problems)
-    return _Loaded(build_site(config, articles, timelines, built_at), assets, problems, _steady_until(every, built_at))
+    site = build_site(config, articles, timelines, built_at)
+    return _Loaded(site, assets, problems, _steady_until(every, built_at), files.digests)
 
 
 def _steady_until(articles: list[Article], built_at: dt.datetime) -> dt.datetime | None:
@@ -158,44 +160,48 @@ class Builder:
         if previous and _nothing_to_do(previous, snapshot, unchanged_if, built_at):
             return replace(previous.report, written=0, unchanged=len(previous.files), deleted=0)
         try:
-            loaded = _load(self.root, self.options, self.parsed)
+            loaded = _load(self.root, self.options, built_at, self.parsed)
         finally:
             self.parsed.save()  # what was read is worth keeping even if the site has errors
         site, assets = loaded.site, loaded.assets
         links = Links(site.config.base_url, assets)
         pictures = encode_pictures(site)  # before the staging folder opens: a picture that fails leaves nothing written
-        plan = plan_outputs(site, links, assets, self.stamp)
+        plan = plan_outputs(site, links, assets, loaded.digests, self.stamp)
         before = previous.files if previous else {}
         pages = [index for index, page in enumerate(site.pages) if previous is None
                  or previous.pages.get(output_path(page.url)) != plan.pages[output_path(page.url)]]
-        searched = [lang for lang in site.config.language_codes if previous is None or previous.search.get(lang) != plan.search[lang]]
-        build_id = secrets.token_hex(8)
+        stale = [name for name, fingerprint in plan.groups.items()
+                 if previous is None or name not in previous.groups or previous.groups[name][0] != fingerprint]
         files: dict[str, bytes] = {}
-        with (updated_output(folder, build_id) if previous else staged_output(folder, build_id)) as output:
+        with (updated_output(folder) if previous else staged_output(folder)) as output:
             def write(item: Output) -> None:
                 if before.get(item.path) != item.digest:
                     output.write(item.path, item.content)
 
             files.update(render_pages(site, links, write, pages))  # written by the render workers as they go
+            made = _group_outputs(site, links, stale)
             for item in chain(
                 (asset.output() for asset in assets.values()),
                 pictures.outputs(),
                 feed_outputs(site, links),
-                sitemap_outputs(site, links),
-                search_outputs(site, links, searched),
+                (item for items in made.values() for item in items),
                 redirect_outputs(site, links),
             ):
                 files[item.path] = item.digest
                 write(item)
-            kept = _kept_from(before, plan, pages, site, searched)
-            files.update({path: digest for path, digest in kept.items() if path not in files})
+            groups = {name: (fingerprint, tuple(item.path for item in made[name]) if name in made else previous.groups[name][1])
+                      for name, fingerprint in plan.groups.items()}
+            files.update({path: before[path] for path in plan.pages if path not in files})  # pages not rendered again
+            files.update({path: before[path] for name in plan.groups if name not in made for path in groups[name][1]})
             if previous:
                 output.remove(sorted(set(before) - set(files)))
+            # Named by what it holds: two builds of the same sources write the same marker, as they write the same site.
+            output.build_id = digest(*(f"{path} {content.hex()}" for path, content in sorted(files.items()))).hex()
         articles = sum(len(articles) for articles in site.articles.values())
-        written = sum(1 for path, digest in files.items() if before.get(path) != digest)
+        written = sum(1 for path, content in files.items() if before.get(path) != content)
         report = BuildReport(len(site.pages), articles, tuple(loaded.problems.warnings), pictures.encoded, pictures.cached,
                              written=written, unchanged=len(files) - written, deleted=len(set(before) - set(files)))
-        self.state = OutputState(build_id, files, plan.pages, plan.search, report, unchanged_if, snapshot, snapshot_at,
+        self.state = OutputState(output.build_id, files, plan.pages, groups, report, unchanged_if, snapshot, snapshot_at,
                                  built_at, loaded.steady_until)
         write_sealed(state_file, self.stamp, self.state)
         return report
@@ -214,15 +220,17 @@ def _nothing_to_do(previous: OutputState, snapshot: dict, unchanged_if: tuple, b
             and previous.stable_from <= built_at and (previous.stable_until is None or built_at < previous.stable_until))
 
 
-def _kept_from(before: dict[str, bytes], plan: OutputPlan, pages: list[int], site: Site, searched: list[str]) -> dict[str, bytes]:
-    """The files this build leaves as the last one wrote them: pages not rendered again, and unchanged search bundles."""
-    rendered = {output_path(site.pages[index].url) for index in pages}
-    kept = {path: before[path] for path in plan.pages if path not in rendered and path in before}
-    for lang in site.config.language_codes:
-        if lang not in searched:
-            folder = search_index_url(lang).lstrip("/")
-            kept.update({path: digest for path, digest in before.items() if path.startswith(folder)})
-    return kept
+def _group_outputs(site: Site, links: Links, stale: list[str]) -> dict[str, list[Output]]:
+    """The outputs of each stale group (khabar/fingerprints.py): the sitemaps, and each language's search bundle."""
+    made = {}
+    if SITEMAPS in stale:
+        made[SITEMAPS] = sitemap_outputs(site, links)
+    searched = [lang for lang in site.config.language_codes if search_group(lang) in stale]
+    bundles = search_outputs(site, links, searched)  # the languages side by side, in one call
+    for lang in searched:
+        folder = search_index_url(lang).lstrip("/")
+        made[search_group(lang)] = [item for item in bundles if item.path.startswith(folder)]
+    return made
 
 
 def check(root: Path) -> Problems:

@@ -9,7 +9,7 @@ read one file at a time, in parallel, so what a name points at is only known onc
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Mapping
 from urllib.parse import unquote, urlsplit
@@ -56,6 +56,7 @@ class ArticleFiles:
 
     built: Mapping[str, Article]  # in the order they were read
     left_out: Mapping[str, Article]
+    digests: Mapping[str, tuple[bytes, bytes]] = field(default_factory=dict)  # of each as read: khabar/digests.py
 
     def find(self, named: Reference, problems: Problems, what: str, until_published: str, public: bool) -> tuple[Article, str] | None:
         """The built article `named` names and the id of its heading ("" for none), or None, with the reason reported.

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import traceback
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 import jinja2
-from jinja2 import meta
 from jinja2.loaders import split_template_path
 
+from .buildstate import TemplateCache
 from .config import ASSETS_DIR, LAYOUTS_DIR, LOGO
 from .head import HeadMaker
 from .links import Links
@@ -26,6 +27,9 @@ from .pages import Page
 from .problems import BuildFailed, Problems
 from .sourcefile import read_source
 from .urls import home_url, output_path, search_url
+
+
+_REFERENCED_TEMPLATE = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 
 
 class _LayoutLoader(jinja2.BaseLoader):
@@ -54,6 +58,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=TemplateCache(site.config.root),
         )
         # A global, not context: macros imported from _macros.html see globals only.
         self.environment.globals["picture_html"] = picture_html
@@ -93,7 +98,9 @@ class Renderer:
                 continue
             seen.append(current)
             source, _, _ = self.environment.loader.get_source(self.environment, current)
-            pending.extend(t for t in meta.find_referenced_templates(self.environment.parse(source)) if t)
+            # Read from the text, not from a parse: parsing every template again would cost more than the cached
+            # compiled ones save. Layouts name the templates they use as literals, as Jinja's own finder needs too.
+            pending.extend(_REFERENCED_TEMPLATE.findall(source))
         return tuple(f"{LAYOUTS_DIR}/{t}" for t in sorted(seen))
 
     def render(self, page: Page) -> Output:

@@ -97,7 +97,7 @@ def claim_output(root: Path, out: Path, force: bool = False) -> OutputFolder:
 
 
 @contextmanager
-def staged_output(folder: OutputFolder, build_id: str) -> Iterator[OutputWriter]:
+def staged_output(folder: OutputFolder) -> Iterator[OutputWriter]:
     """A writer into a staging folder beside the output that replaces it whole, only if the block succeeds."""
     staging = _new_staging(folder)
     writer = OutputWriter(staging, folder.path)
@@ -105,7 +105,7 @@ def staged_output(folder: OutputFolder, build_id: str) -> Iterator[OutputWriter]
         # Static hosts such as GitHub Pages would otherwise run Jekyll over the site.
         writer.write(".nojekyll", b"")
         yield writer
-        writer.write(MARKER, _marker(build_id))
+        writer.write(MARKER, _marker(writer.build_id))
         _swap_in(staging, folder)
     except BaseException:
         _remove(staging, ignore_errors=True)
@@ -113,7 +113,7 @@ def staged_output(folder: OutputFolder, build_id: str) -> Iterator[OutputWriter]
 
 
 @contextmanager
-def updated_output(folder: OutputFolder, build_id: str) -> Iterator[Update]:
+def updated_output(folder: OutputFolder) -> Iterator[Update]:
     """Only the files that changed: written into a staging folder, then moved into the output and the deleted ones
     removed, following a journal that a build killed half-way through leaves for the next one to finish.
 
@@ -123,7 +123,8 @@ def updated_output(folder: OutputFolder, build_id: str) -> Iterator[Update]:
     update = Update(staging, folder.path)
     try:
         yield update
-        update.write(MARKER, _marker(build_id))
+        if marker_build_id(folder) != update.build_id:
+            update.write(MARKER, _marker(update.build_id))
         _write_journal(staging, update.deleted)
     except BaseException:
         _remove(staging, ignore_errors=True)
@@ -146,7 +147,8 @@ def _new_staging(folder: OutputFolder) -> Path:
 
 
 def _marker(build_id: str) -> bytes:
-    return MARKER_TEXT + _BUILD_LINE + build_id.encode("ascii") + b"\n"
+    """The marker, naming the build whose state (in .cache/build/) describes the folder, if one does."""
+    return MARKER_TEXT + (_BUILD_LINE + build_id.encode("ascii") + b"\n" if build_id else b"")
 
 
 def marker_build_id(folder: OutputFolder) -> str | None:
@@ -228,6 +230,7 @@ class OutputWriter:
         self.folder = folder  # where the files go now: the staging folder
         self.published = published  # where they will be read, named in errors
         self.builder_pid = os.getpid()
+        self.build_id = ""  # what the marker names: the digest of the site's files, which the build state names too
 
     def __call__(self, output: Output) -> None:
         self.write(output.path, output.content)

@@ -168,9 +168,10 @@ def many_articles(scratch: ScratchSite, numbers: range = range(MANY_ARTICLES), t
                         f"author: nasrin-tarek\ncategory: reports\ntags: [t{number % 7}, u{number % 11}]", body)
 
 
-def start_build(scratch: ScratchSite) -> subprocess.Popen:
+def start_build(scratch: ScratchSite, *options: str) -> subprocess.Popen:
+    """The build, in a process group of its own with its render workers, to be killed."""
     command = [sys.executable, str(PROJECT / "build.py"), "--root", str(scratch.root), "build", "--out", str(scratch.out),
-               "--now", BUILD_TIME]
+               "--now", BUILD_TIME, *options]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 

@@ -39,7 +39,7 @@ def sitemap_outputs(site: Site, links: Links, max_urls: int = MAX_URLS) -> list[
     outputs = [_output(url, XML, _urlset(pages, links), _sources(pages) + site.config.files) for url, pages in sitemaps]
     every_page = [page for _, pages in sitemaps for page in pages]
     outputs.append(_output(urls.SITEMAP_INDEX_URL, XML, _index(sitemaps, site, links), _sources(every_page) + site.config.files))
-    news = _news(site)
+    news = news_articles(site)
     outputs.append(_output(urls.NEWS_SITEMAP_URL, XML, _news_urlset(news, site, links),
                            _every_article(site) + site.config.files))
     outputs.append(_output(urls.ROBOTS_URL, TEXT, _robots(links), site.config.files))
@@ -90,7 +90,7 @@ def _every_article(site: Site) -> tuple[str, ...]:
     return tuple(article.source for articles in site.articles.values() for article in articles)
 
 
-def _news(site: Site) -> list[Article]:
+def news_articles(site: Site) -> list[Article]:
     """The articles published in the two days before the build, newest first."""
     since = site.built_at - NEWS_WINDOW
     recent = [a for articles in site.articles.values() for a in articles if since <= a.date <= site.built_at]
