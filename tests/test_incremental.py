@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 import io
 import json
 import os
@@ -301,15 +300,6 @@ def same_size_variant(title: str) -> str:
     return title[:-1] + swaps.get(last, next((k for k, v in swaps.items() if v == last), "ب" if len(last.encode()) == 2 else "a"))
 
 
-def site_digest(folder: Path) -> dict[str, str]:
-    """tree_digest of an output folder, but for the marker's line naming the build that wrote it, a random one."""
-    digest = tree_digest(folder)
-    if MARKER in digest:
-        marker = re.sub(rb"(?m)^build [0-9a-f]+$", b"build", (folder / MARKER).read_bytes())
-        digest[MARKER] = hashlib.sha256(marker).hexdigest()
-    return digest
-
-
 def file_states(folder: Path) -> dict[str, tuple[int, int]]:
     """Every file of a folder by its path: its inode and modification time, which change when it is written again."""
     return {path.relative_to(folder).as_posix(): (path.lstat().st_ino, path.lstat().st_mtime_ns)
@@ -324,7 +314,7 @@ def rewritten(out: Path, digests: dict[str, str], states: dict[str, tuple[int, i
 
 def differences(built: Path, expected: Path) -> str:
     """Which files of two output folders differ, and how, for a reader."""
-    got, wanted = site_digest(built), site_digest(expected)
+    got, wanted = tree_digest(built), tree_digest(expected)
     lines = [f"missing from the incremental build: {', '.join(sorted(wanted.keys() - got.keys()))}",
              f"left over in the incremental build: {', '.join(sorted(got.keys() - wanted.keys()))}"]
     differing = sorted(path for path in got.keys() & wanted.keys() if got[path] != wanted[path])
@@ -592,10 +582,10 @@ class IncrementalBuilds(RuleBasedStateMachine):
             self.project.write()
 
     def refused(self) -> None:
-        beside, before, states = sorted(os.listdir(self.project.root)), site_digest(self.out), file_states(self.out)
+        beside, before, states = sorted(os.listdir(self.project.root)), tree_digest(self.out), file_states(self.out)
         with pytest.raises(BuildFailed):
             build(self.project.root, self.out, self.options)
-        assert site_digest(self.out) == before and file_states(self.out) == states, "a failed build changed the site"
+        assert tree_digest(self.out) == before and file_states(self.out) == states, "a failed build changed the site"
         assert sorted(os.listdir(self.project.root)) == beside
 
     # After every step
@@ -610,7 +600,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
             shutil.rmtree(self.clean_out, ignore_errors=True)
             build_or_fail(without_state(self.project.root, self.workspace / "copy"), self.clean_out, replace(self.options, clean=True))
             self.clean_of = project
-        assert site_digest(self.out) == site_digest(self.clean_out), differences(self.out, self.clean_out)
+        assert tree_digest(self.out) == tree_digest(self.clean_out), differences(self.out, self.clean_out)
         site = tree_digest(self.out)
         again = rewritten(self.out, self.last, states)
         assert not again, f"rewritten with the same bytes: {', '.join(again)}"
@@ -663,7 +653,7 @@ def clean_build(scratch: ScratchSite, out: Path) -> dict[str, str]:
     copy = without_state(scratch.root, out.parent / "copy")
     result = run_cli("build", "--out", str(out), "--now", BUILD_TIME, "--clean", root=copy)
     assert result.returncode == 0, result.stderr
-    return site_digest(out)
+    return tree_digest(out)
 
 
 def wait_for_writing(watched: list[Path], build: subprocess.Popen) -> None:
@@ -684,7 +674,7 @@ def test_an_incremental_build_killed_at_any_moment_leaves_a_site_the_next_build_
     many_articles(scratch)
     first = scratch.build("--now", BUILD_TIME)
     assert first.returncode == 0, first.stderr
-    projects, sites = {"old": sources(scratch)}, {"old": site_digest(scratch.out)}
+    projects, sites = {"old": sources(scratch)}, {"old": tree_digest(scratch.out)}
     retitled = range(0, MANY_ARTICLES, 3)  # their pages, the listings and feeds that show them, others' related lists
     many_articles(scratch, retitled, title="خبر معدّل رقم {number}")
     for number in range(1, 40, 8):
@@ -695,7 +685,7 @@ def test_an_incremental_build_killed_at_any_moment_leaves_a_site_the_next_build_
     started = time.monotonic()
     update = scratch.build("--now", BUILD_TIME)
     build_seconds = time.monotonic() - started
-    assert update.returncode == 0 and site_digest(scratch.out) == sites["new"], differences(scratch.out, clean)
+    assert update.returncode == 0 and tree_digest(scratch.out) == sites["new"], differences(scratch.out, clean)
     target, other = "old", "new"
     put_sources(scratch, projects[target])
     kept = sites["old"].keys() & sites["new"].keys()
@@ -717,18 +707,18 @@ def test_an_incremental_build_killed_at_any_moment_leaves_a_site_the_next_build_
             kill_group(build)
         moment = f"{seconds:.2f} s after {'a page was replaced' if while_writing else 'the start'}"
         assert scratch.out.is_dir(), f"no output folder after a kill {moment}"
-        seen = site_digest(scratch.out)
+        seen = tree_digest(scratch.out)
         if seen == sites[other]:
             continue  # killed before its update was decided: the next attempt makes it again
         if seen != sites[target]:  # killed half-way through its update: the next build must finish it
             finish = scratch.build("--now", BUILD_TIME)
             assert finish.returncode == 0 and "Traceback" not in finish.stderr, finish.stderr
-            assert site_digest(scratch.out) == sites[target], f"a kill {moment} left a site the next build did not make whole"
+            assert tree_digest(scratch.out) == sites[target], f"a kill {moment} left a site the next build did not make whole"
         target, other = other, target
         put_sources(scratch, projects[target])
     last = scratch.build("--now", BUILD_TIME)
     assert last.returncode == 0 and "Traceback" not in last.stderr, last.stderr
-    assert site_digest(scratch.out) == sites[target]
+    assert tree_digest(scratch.out) == sites[target]
     assert set(os.listdir(scratch.root)) - {".cache"} == {"_site", "assets", "content", "layouts", "site.yaml"}
 
 
@@ -769,7 +759,7 @@ def test_a_damaged_or_stale_build_state_means_a_full_build_never_a_crash(tmp_pat
         project.put(replace(project.stories["ar", "summit"], title=title))
         project.write()
         build_or_fail(without_state(root, tmp_path / "copy"), tmp_path / f"clean-{number}", CLEAN)
-        editions.append(site_digest(tmp_path / f"clean-{number}"))
+        editions.append(tree_digest(tmp_path / f"clean-{number}"))
     build_or_fail(root, out, BuildOptions(now=NOW))
     older = shutil.copytree(root / STATE_DIR, tmp_path / "older-state")
     for number, (damage, spoil) in enumerate(DAMAGES.items()):
@@ -777,7 +767,7 @@ def test_a_damaged_or_stale_build_state_means_a_full_build_never_a_crash(tmp_pat
         project.put(replace(project.stories["ar", "summit"], title=titles[number % 2]))
         project.write()
         build_or_fail(root, out, BuildOptions(now=NOW))
-        assert site_digest(out) == editions[number % 2], f"with its state {damage}, the build made another site"
+        assert tree_digest(out) == editions[number % 2], f"with its state {damage}, the build made another site"
         digests, states = tree_digest(out), file_states(out)
         build_or_fail(root, out, BuildOptions(now=NOW))
         again = rewritten(out, digests, states)
