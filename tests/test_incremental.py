@@ -25,7 +25,7 @@ from PIL import Image as PillowImage
 
 from conftest import BUILD_TIME, MANY_ARTICLES, PROJECT, ScratchSite, kill_group, many_articles, run_cli, start_build, tree_digest
 from khabar.buildstate import STATE_DIR
-from khabar.pipeline import BuildOptions, BuildReport, build
+from khabar.pipeline import BuildOptions, Builder, BuildReport, build
 from khabar.problems import BuildFailed
 from khabar.write import MARKER
 
@@ -355,9 +355,9 @@ def without_state(root: Path, copy: Path) -> Path:
     return copy
 
 
-def build_or_fail(root: Path, out: Path, options: BuildOptions) -> BuildReport:
+def build_or_fail(root: Path, out: Path, options: BuildOptions, builder: Builder | None = None) -> BuildReport:
     try:
-        return build(root, out, options)
+        return builder.build() if builder else build(root, out, options)
     except BuildFailed as failure:
         pytest.fail("the build refused a valid project:\n" + "\n".join(map(str, failure.problems.errors)))
 
@@ -396,6 +396,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
         self.last: dict[str, str] = {}  # the incremental output after the last build
         self.clean_of: dict[str, object] = {}  # the project and options the clean output was built from
         self.options = BuildOptions(now=NOW)
+        self.kept: Builder | None = None
 
     def teardown(self) -> None:
         shutil.rmtree(self.workspace)
@@ -555,6 +556,11 @@ class IncrementalBuilds(RuleBasedStateMachine):
         """The same output folder built with other options, as a preview and the published site might be."""
         self.options = replace(self.options, include_drafts=drafts, base_url=base_url)
 
+    @rule()
+    def restart(self):
+        """The next build in a new process: what the last one kept in memory is gone, what it left in .cache/build is not."""
+        self.kept = None
+
     # Edits the build refuses
 
     @precondition(lambda self: self.project.stories)
@@ -591,10 +597,16 @@ class IncrementalBuilds(RuleBasedStateMachine):
             self.project.put(fixed)
             self.project.write()
 
+    def builder(self) -> Builder:
+        """The builder that keeps the site in memory between builds, as `serve` does; a new one for other options."""
+        if self.kept is None or self.kept.options != self.options:
+            self.kept = Builder(self.project.root, self.out, self.options)
+        return self.kept
+
     def refused(self) -> None:
         beside, before, states = sorted(os.listdir(self.project.root)), tree_digest(self.out), file_states(self.out)
         with pytest.raises(BuildFailed):
-            build(self.project.root, self.out, self.options)
+            self.builder().build()
         assert tree_digest(self.out) == before and file_states(self.out) == states, "a failed build changed the site"
         assert sorted(os.listdir(self.project.root)) == beside
 
@@ -603,7 +615,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
     @invariant()
     def incremental_build_equals_a_clean_build(self):
         states = file_states(self.out) if self.out.exists() else {}
-        report = build_or_fail(self.project.root, self.out, self.options)
+        report = build_or_fail(self.project.root, self.out, self.options, self.builder())
         project: dict[str, object] = {path: tree_digest(self.project.root / path) for path in ("content", "layouts", "assets")}
         project |= {"site.yaml": (self.project.root / "site.yaml").read_text(encoding="utf-8"), "options": self.options}
         if project != self.clean_of:  # a clean build is a function of these: the last one stands if they are the same
