@@ -42,9 +42,9 @@ TAGS = ("روسيا", "كوريا الشمالية", "فضاء", "Russia", "russ
 CATEGORIES = ("reports", "news", "world-press", "reactions")
 AUTHORS = ("nasrin-tarek", "international-desk", "monitoring-desk")
 PICTURES = ("images/armoured-train.jpg", "images/tiny.png")  # a picture of the demo's, and one the test paints
-NOTES = ("تحديث: أضيفت تفاصيل جديدة", "تصحيح: عُدّل تاريخ الزيارة")
-MISTAKES = ("duplicate slug", "unknown author", "template", "site.yaml", "timeline")
-COLOURS = ("#8c1d18", "#1d4e8c", "#2e7d32")
+COLOURS = ("#8c1d18", "#1d4e8c", "#2e7d32")  # of the picture the test paints
+NOTES = ("تحديث: أضيفت تفاصيل جديدة", "تصحيح: عُدّل تاريخ الزيارة")  # the text of a template the project adds
+MISTAKES = ("duplicate slug", "unknown author", "template", "site.yaml", "timeline")  # edits the build refuses
 TIMELINES = ("visit", "arms")
 EVENT_DATES = ("2022-12", "2023", "2023-09", "2023-09-13", "2023-09-17")
 PARAGRAPHS = {
@@ -59,7 +59,7 @@ PARAGRAPHS = {
 }
 READ_ALSO = {"ar": "اقرأ أيضًا", "en": "Read also"}
 PICTURE_ALT = {"ar": "رسم توضيحي", "en": "An illustration"}
-# Edits of the string tables and of site.yaml: (the line as the file has it, the line edited).
+# Edits of the Arabic string table: (the line as the file has it, the line edited).
 STRINGS = (("latest: آخر الأخبار", "latest: أحدث الأخبار"), ("back_to_top: العودة إلى الأعلى", "back_to_top: إلى أعلى الصفحة"),
            ("tags: الوسوم", "tags: الكلمات المفتاحية"),
            ('read_translation: "اقرأ هذا المقال باللغة {language}:"', 'read_translation: "هذا المقال متاح باللغة {language}:"'))
@@ -185,7 +185,8 @@ class Project:
         self.tiny_colour = COLOURS[0]
         self.on_disk: dict[str, str] = {}
         anchors = {"site.yaml": ["      ar: أخبار\n", *(f"\n{key}: " for key in SETTINGS)],
-                   "layouts/article.html": ['<article class="article">', "{% block content %}\n"], "layouts/listing.html": ['<header class="listing-header">'],
+                   "layouts/article.html": ['<article class="article">', "{% block content %}\n"],
+                   "layouts/listing.html": ['<header class="listing-header">'],
                    "layouts/strings/ar.yaml": [f"\n{line}\n" for line, _ in STRINGS]}
         assert all(anchor in self.base[path] for path, found in anchors.items() for anchor in found), "the demo changed: edit the model"
 
@@ -214,10 +215,11 @@ class Project:
         files["assets/images/favicon.svg"] = self.base["assets/images/favicon.svg"] + "<!-- redrawn -->\n" * self.favicon_version
         return files
 
-    def pictures(self) -> dict[str, bytes]:
-        painted = io.BytesIO()
-        PillowImage.new("RGB", (48, 32), self.tiny_colour).save(painted, "PNG")
-        return {"assets/images/tiny.png": painted.getvalue()}
+    def painted(self) -> bytes:
+        """The picture the test paints (the others are the demo's): small, so that its derivatives take no time to encode."""
+        picture = io.BytesIO()
+        PillowImage.new("RGB", (48, 32), self.tiny_colour).save(picture, "PNG")
+        return picture.getvalue()
 
     def write(self) -> None:
         """The project's files as the model has them: only those whose text changed are written, as an editor saves."""
@@ -229,9 +231,9 @@ class Project:
                 (self.root / path).parent.mkdir(parents=True, exist_ok=True)
                 (self.root / path).write_text(text, encoding="utf-8")
         self.on_disk = files
-        for path, content in self.pictures().items():
-            if not (self.root / path).exists() or (self.root / path).read_bytes() != content:
-                (self.root / path).write_bytes(content)
+        painted, path = self.painted(), self.root / "assets" / PICTURES[1]
+        if not path.exists() or path.read_bytes() != painted:
+            path.write_bytes(painted)
 
     def in_language(self, lang: str) -> list[Story]:
         return [story for (story_lang, _), story in sorted(self.stories.items()) if story_lang == lang]
@@ -278,7 +280,12 @@ bodies = st.lists(st.integers(0, len(PARAGRAPHS["ar"]) - 1), min_size=1, max_siz
 tag_lists = st.lists(st.sampled_from(TAGS), max_size=3).map(tuple)
 event_lists = st.lists(st.builds(Event, st.sampled_from(EVENT_DATES), titles, st.sampled_from((None, *TIMELINES))), max_size=2).map(tuple)
 picks = st.lists(st.integers(0, 9), max_size=3)  # other articles of the language, by their place among them
-optional = lambda values: st.sampled_from((None, *values))  # noqa: E731
+
+
+def optional(values: tuple[str, ...]) -> st.SearchStrategy[str | None]:
+    return st.sampled_from((None, *values))
+
+
 field_edits = st.one_of(
     st.tuples(st.just("title"), titles),
     st.tuples(st.just("title of the same size"), st.none()),  # within the same second, the same size: racy-clean
@@ -473,7 +480,8 @@ class IncrementalBuilds(RuleBasedStateMachine):
 
     @rule(key=st.sampled_from(TIMELINES), edit=st.one_of(
         st.tuples(st.just("title"), titles),
-        st.tuples(st.just("add"), st.builds(Entry, st.sampled_from(EVENT_DATES), titles, st.lists(st.sampled_from(KEYS), max_size=2).map(tuple))),
+        st.tuples(st.just("add"), st.builds(Entry, st.sampled_from(EVENT_DATES), titles,
+                                            st.lists(st.sampled_from(KEYS), max_size=2).map(tuple))),
         st.tuples(st.just("remove"), st.integers(0, 9)),
     ))
     def edit_timeline(self, key, edit):
@@ -484,7 +492,8 @@ class IncrementalBuilds(RuleBasedStateMachine):
         elif action == "add":
             timeline = replace(timeline, events=(*timeline.events, value))
         elif timeline.events:
-            timeline = replace(timeline, events=timeline.events[:value % len(timeline.events)] + timeline.events[value % len(timeline.events) + 1:])
+            gone = value % len(timeline.events)
+            timeline = replace(timeline, events=timeline.events[:gone] + timeline.events[gone + 1:])
         self.project.timelines[key] = timeline
         self.project.tidy()  # an entry naming no article is dropped as the editor would
         self.project.write()
@@ -762,7 +771,8 @@ def garbled(path: Path) -> None:
 # Each a way the state under .cache/build may not describe the output folder any more (root, output folder, an older state).
 DAMAGES = {
     "deleted": lambda root, out, older: shutil.rmtree(root / STATE_DIR),
-    "cut in half": lambda root, out, older: every_state_file(root, lambda path: path.write_bytes(path.read_bytes()[:path.stat().st_size // 2])),
+    "cut in half": lambda root, out, older: every_state_file(
+        root, lambda path: path.write_bytes(path.read_bytes()[:path.stat().st_size // 2])),
     "with a bit flipped": lambda root, out, older: every_state_file(root, garbled),
     "sealed with a key since lost": lambda root, out, older: (Path(os.environ["XDG_CACHE_HOME"]) / "khabar/state-key").unlink(),
     "an older one put back": lambda root, out, older: (shutil.rmtree(root / STATE_DIR), shutil.copytree(older, root / STATE_DIR)),
