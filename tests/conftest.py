@@ -105,6 +105,18 @@ def demo_under_sub_path(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return BuiltSite(out)
 
 
+# A moment two days into the demo's news, for what depends on the build time (feeds, the News sitemap).
+DEMO_NEWS_TIME = "2023-09-18T12:00:00+03:00"
+
+
+@pytest.fixture(scope="session")
+def demo_at_news_time(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    out = tmp_path_factory.mktemp("demo-at-news-time") / "site"
+    result = run_cli("build", "--out", str(out), "--now", DEMO_NEWS_TIME)
+    assert result.returncode == 0, result.stderr
+    return BuiltSite(out)
+
+
 class ScratchSite:
     """A small site in a temporary folder, with the project's layouts and assets, to break on purpose."""
 

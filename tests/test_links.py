@@ -37,6 +37,7 @@ class LinkChecker:
         self.checked: Counter[str] = Counter()  # links followed, by the kind of file they were in
         self.broken: list[tuple[str, str]] = []
         self._ids: dict[Path, set[str]] = {}
+        self._pages: dict[Path, BeautifulSoup] = {}
 
     def url_of(self, file: Path) -> str:
         """The published address of an output file: a folder's index.html is the folder."""
@@ -68,9 +69,15 @@ class LinkChecker:
         elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in self.ids(target):
             self.broken.append((where, f"{href} (no element with that id)"))
 
+    def page(self, file: Path) -> BeautifulSoup:
+        """A page parsed once, whether for its own links or for the ids that links to it name."""
+        if file not in self._pages:
+            self._pages[file] = read_html(file)
+        return self._pages[file]
+
     def ids(self, page: Path) -> set[str]:
         if page not in self._ids:
-            self._ids[page] = {element["id"] for element in read_html(page).select("[id]")}
+            self._ids[page] = {element["id"] for element in self.page(page).find_all(id=True)}
         return self._ids[page]
 
     def check_html(self, markup: BeautifulSoup, document: Path) -> None:
@@ -105,7 +112,7 @@ class LinkChecker:
     def check_site(self) -> None:
         for file in sorted(self.out.rglob("*")):
             if file.suffix == ".html":
-                self.check_html(read_html(file), file)
+                self.check_html(self.page(file), file)
             elif file.name == "feed.xml":
                 self.check_feed(file)
             elif file.suffix == ".xml":

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser
 from conftest import PROJECT, SUB_PATH_BASE_URL, BuiltSite, ScratchSite, static_host
 from khabar.links import Links
 from khabar.urls import MAX_SEGMENT_BYTES, alias_problem, alias_url, output_path
-from system import ensure_program, nu_html_checker
+from system import nu_html_checker
 
 # The demo's alias: the address the lead article had while permalinks held the day and a longer Arabic slug.
 DEMO_ALIAS = "/ar/2023/09/17/كيم-يزور-روسيا-بقطار-مصفح/"
@@ -103,9 +103,7 @@ def test_a_drafts_aliases_are_left_out_with_it(moved: BuiltSite):
 
 def test_redirect_pages_pass_the_nu_html_checker(demo: BuiltSite, moved: BuiltSite):
     pages = [demo.out / DEMO_ALIAS.strip("/") / "index.html", moved.out / "old" / "path.html", moved.out / "en/été/index.html"]
-    java = ensure_program("java", "default-jre-headless")
-    jar = nu_html_checker(PROJECT / ".cache")
-    result = subprocess.run([java, "-jar", str(jar), "--format", "gnu", *map(str, pages)], capture_output=True, text=True)
+    result = subprocess.run([*nu_html_checker(PROJECT / ".cache"), "--format", "gnu", *map(str, pages)], capture_output=True, text=True)
     messages = (result.stdout + result.stderr).strip()
     assert all(page.is_file() for page in pages)
     assert result.returncode == 0 and messages == "", messages

@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from conftest import PROJECT, BuiltSite
-from system import ensure_program, nu_html_checker
+from system import nu_html_checker
 from khabar.tools.serve import with_live_script
 
 
@@ -16,10 +16,8 @@ def test_demo_site_has_no_validator_errors_or_warnings(demo: BuiltSite, tmp_path
     served.mkdir()
     for page in ("index.html", "ar/index.html", "en/index.html", "404.html", "ar/2023/09/kim-russia-visit/index.html"):
         (served / page.replace("/", "-")).write_bytes(with_live_script((demo.out / page).read_bytes()))
-    java = ensure_program("java", "default-jre-headless")
-    jar = nu_html_checker(PROJECT / ".cache")
     result = subprocess.run(
-        [java, "-jar", str(jar), "--skip-non-html", "--also-check-css", "--format", "gnu", str(demo.out), str(served)],
+        [*nu_html_checker(PROJECT / ".cache"), "--skip-non-html", "--also-check-css", "--format", "gnu", str(demo.out), str(served)],
         capture_output=True, text=True,
     )
     messages = (result.stdout + result.stderr).strip()
