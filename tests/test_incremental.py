@@ -570,6 +570,17 @@ class IncrementalBuilds(RuleBasedStateMachine):
         """The next build in a new process: what the last one kept in memory is gone, what it left in .cache/build is not."""
         self.kept = None
 
+    @precondition(lambda self: self.kept is not None)
+    @rule(pick=st.integers(0, 9), title=titles)
+    def another_process_builds(self, pick, title):
+        """An edit built by another process (the command line while `serve` runs): the kept builder's memory is stale."""
+        story = self.story(pick)
+        self.project.put(replace(story, title=title))
+        self.project.write()
+        build_or_fail(self.project.root, self.out, self.options)
+        self.project.put(story)
+        self.project.write()
+
     # Edits the build refuses
 
     @precondition(lambda self: self.project.stories)
