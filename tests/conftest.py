@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.server
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -159,6 +161,39 @@ class ScratchSite:
 @pytest.fixture
 def scratch(tmp_path: Path) -> ScratchSite:
     return ScratchSite(tmp_path)
+
+
+# Builds killed on purpose: a site of a few hundred articles, and its build started and killed as CI would.
+
+MANY_ARTICLES = 300  # enough pages (576) for the render workers to write in parallel
+BUILD_TIME = "2023-10-01T00:00:00+00:00"
+WORDS = "قمة روسيا كوريا قطار صواريخ فضاء ميناء اتفاق زيارة سلاح".split()
+
+
+def many_articles(scratch: ScratchSite, numbers: range = range(MANY_ARTICLES), title: str = "خبر رقم {number}") -> None:
+    """Articles story-<number> in both languages, titled `title`; the same number always makes the same article."""
+    for number in numbers:
+        lang = ("ar", "en")[number % 2]
+        body = " ".join(WORDS[(number * word) % len(WORDS)] for word in range(60))
+        scratch.article(lang, f"story-{number}", f"title: {title.format(number=number)}\n"
+                        f"date: 2023-09-{1 + number % 28:02d}T{number % 24:02d}:00:00+03:00\n"
+                        f"author: nasrin-tarek\ncategory: reports\ntags: [t{number % 7}, u{number % 11}]", body)
+
+
+def start_build(scratch: ScratchSite, *options: str) -> subprocess.Popen:
+    """The build, in a process group of its own with its render workers, to be killed."""
+    command = [sys.executable, str(PROJECT / "build.py"), "--root", str(scratch.root), "build", "--out", str(scratch.out),
+               "--now", BUILD_TIME, *options]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def kill_group(build: subprocess.Popen) -> None:
+    """SIGKILL the build with its render workers, as a cancelled CI job would; or what its own death left of them."""
+    try:
+        os.killpg(build.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    build.wait()
 
 
 @contextmanager

@@ -6,7 +6,6 @@ import errno
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, ScratchSite
+from conftest import BUILD_TIME, MANY_ARTICLES, ScratchSite, kill_group, many_articles, start_build
 from khabar import write
 from khabar.output import HTML, Output
 from khabar.write import MARKER, OutputFailed, OutputFolder, UnsafeOutput, claim_output, staged_output
@@ -289,36 +288,6 @@ def test_a_symlinked_staging_folder_is_removed_not_written_through(scratch: Scra
 
 # SIGKILL at random moments of a build of a few hundred articles
 
-ARTICLES = 300  # enough pages (576) for the render workers to write in parallel
-NOW = "2023-10-01T00:00:00+00:00"
-WORDS = "قمة روسيا كوريا قطار صواريخ فضاء ميناء اتفاق زيارة سلاح".split()
-
-
-def many_articles(scratch: ScratchSite) -> None:
-    for number in range(ARTICLES):
-        lang = ("ar", "en")[number % 2]
-        body = " ".join(WORDS[(number * word) % len(WORDS)] for word in range(60))
-        scratch.article(lang, f"story-{number}", f"title: خبر رقم {number}\n"
-                        f"date: 2023-09-{1 + number % 28:02d}T{number % 24:02d}:00:00+03:00\n"
-                        f"author: nasrin-tarek\ncategory: reports\ntags: [t{number % 7}, u{number % 11}]", body)
-
-
-def start_build(scratch: ScratchSite) -> subprocess.Popen:
-    """A clean build, which swaps a whole new site in (tests/test_incremental.py kills the incremental ones)."""
-    command = [sys.executable, str(PROJECT / "build.py"), "--root", str(scratch.root), "build", "--clean", "--out", str(scratch.out),
-               "--now", NOW]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-
-
-def kill_group(build: subprocess.Popen) -> None:
-    """SIGKILL the build with its render workers, as a cancelled CI job would; or what its own death left of them."""
-    try:
-        os.killpg(build.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    build.wait()
-
-
 def wait_for_the_swap(scratch: ScratchSite, build: subprocess.Popen) -> None:
     """Until the build has written its marker into its staging folder, the last step before the swap."""
     marker = OutputFolder(scratch.out).sibling(f"staging-{build.pid}") / MARKER
@@ -330,7 +299,7 @@ def wait_for_the_swap(scratch: ScratchSite, build: subprocess.Popen) -> None:
 def test_sigkill_at_any_moment_leaves_a_whole_site_and_the_next_build_succeeds(scratch: ScratchSite):
     many_articles(scratch)
     started = time.monotonic()
-    first = scratch.build("--now", NOW)
+    first = scratch.build("--now", BUILD_TIME)
     build_seconds = time.monotonic() - started
     assert first.returncode == 0, first.stderr
     old_site = tree_digest(scratch.out)
@@ -341,7 +310,7 @@ def test_sigkill_at_any_moment_leaves_a_whole_site_and_the_next_build_succeeds(s
     moments += [(True, random.uniform(0.01, 0.2))]
     seen = []
     for attempt, (from_the_swap, seconds) in enumerate(moments):
-        build = start_build(scratch)
+        build = start_build(scratch, "--clean")  # a clean build swaps a whole new site in
         try:
             if from_the_swap:
                 wait_for_the_swap(scratch, build)
@@ -355,10 +324,10 @@ def test_sigkill_at_any_moment_leaves_a_whole_site_and_the_next_build_succeeds(s
         moment = f"{seconds:.2f} s after {'the swap began' if from_the_swap else 'the start'}"
         assert scratch.out.is_dir(), f"no output folder after a kill {moment}"
         seen.append((moment, tree_digest(scratch.out)))
-    after = scratch.build("--now", NOW)
+    after = scratch.build("--now", BUILD_TIME)
     assert after.returncode == 0 and "Traceback" not in after.stderr, after.stderr
     new_site = tree_digest(scratch.out)
-    assert new_site != old_site and len(new_site) > ARTICLES
+    assert new_site != old_site and len(new_site) > MANY_ARTICLES
     for moment, site in seen:
         whole = site in (old_site, new_site)
         assert whole, f"a kill {moment} left a site that is neither the old one nor the new one"
