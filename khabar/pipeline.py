@@ -231,11 +231,11 @@ class Builder:
     def _previous(self, folder: OutputFolder, state_file: Path) -> OutputState | None:
         """The state of the output folder as the last build left it, if that build's site is still the one there."""
         marked = marker_build_id(folder)
-        # The one in memory, unless another process (a build beside serve) has written the folder since: then its own.
-        for state in (self.state, read_sealed(state_file, self.stamp)):
-            if isinstance(state, OutputState) and state.build_id == marked:
-                return state
-        return None
+        if self.state is not None and self.state.build_id == marked:
+            return self.state
+        # Another process (a build beside serve) has written the folder since: its state, if it left one.
+        state = read_sealed(state_file, self.stamp)
+        return state if isinstance(state, OutputState) and state.build_id == marked else None
 
 
 def _nothing_to_do(previous: OutputState, snapshot: dict, unchanged_if: tuple, built_at: dt.datetime) -> bool:
