@@ -69,7 +69,7 @@ def _name(pid: int) -> str:
     words = [word.decode(errors="replace") for word in words if word]
     # "python build.py …" names itself by its script, a worker by the module multiprocessing started it with.
     shown = [Path(word).name for word in words[:3] if not word.startswith("-")]
-    return " ".join(shown) or "?"
+    return " ".join(" ".join(shown).split())[:60] or "?"
 
 
 def run_sampled(command: list[str], **popen: object) -> TreePeak:
