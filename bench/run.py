@@ -259,7 +259,7 @@ ROWS: list[tuple[str, str, str, Callable[[dict], str]]] = [
     ("peak memory, whole process tree (PSS)", "memory", "< 1 GB",
      lambda f: f"{f['memory']['tree_pss_mb']:,.0f} MB ({f['memory']['processes']} processes at most)"),
     ("largest single process (peak RSS)", "memory", "", lambda f: f"{f['memory']['largest_mb']:,.0f} MB ({f['memory']['largest_name']})"),
-    ("Hugo, without Related", "hugo", "slower than khabar's clean build", times_floor("hugo")),
+    ("Hugo, without Related", "hugo", "slower than khabar's clean build", lambda f: f"{times_floor('hugo')(f)}, {median(f['hugo'], 'files'):,.0f} files"),
     ("Hugo, with Related", "hugo-related", "", times_floor("hugo-related")),
     ("serve: save to reloaded page", "serve", "< 1 s", lambda f: latency_cell(f["serve"])),
 ]
