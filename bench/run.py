@@ -207,12 +207,11 @@ def measure_size(pairs: int, runs: int, hugo_binary: str | None, has_clean_flag:
     for turn in range(runs):
         figures["floor"].append({"seconds": floor(site)})
         figures["clean"].append(site.build(clean=True))
-        message = f"  turn {turn + 1}: floor {figures['floor'][-1]['seconds']:.2f} s, clean build {figures['clean'][-1]['seconds']:.2f} s"
+        say(f"  turn {turn + 1}: floor {figures['floor'][-1]['seconds']:.2f} s, clean build {figures['clean'][-1]['seconds']:.2f} s")
         if hugo_binary:
             figures["hugo"].append(hugo(site, hugo_binary, related=False))
             figures["hugo-related"].append(hugo(site, hugo_binary, related=True))
-            message += f", Hugo {figures['hugo'][-1]['seconds']:.2f} s, with Related {figures['hugo-related'][-1]['seconds']:.2f} s"
-        say(message)
+            say(f"  turn {turn + 1}: Hugo {figures['hugo'][-1]['seconds']:.2f} s, with Related {figures['hugo-related'][-1]['seconds']:.2f} s")
     if "memory" not in skip:
         site.forget()
         peak = run_sampled(site.command(clean=True), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
