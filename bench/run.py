@@ -301,8 +301,9 @@ def main() -> None:
     serve = "serve" not in options.skip
     demo = serve_latency(demo_copy(), "demo", options.runs) if serve else None
     load_after = os.getloadavg()
+    memory = "" if "memory" in options.skip else ", but memory (one run)"
     hugo_version = subprocess.run([hugo_binary, "version"], capture_output=True, text=True).stdout.split()[1].split("-")[0] if hugo_binary else None
-    print(f"{started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, each figure the median of {options.runs} run(s) but memory (one run); load average (1 min)"
+    print(f"{started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, each figure the median of {options.runs} run(s){memory}; load average (1 min)"
           f" {load_before[0]:.1f} before, {load_after[0]:.1f} after"
           + ("" if has_clean_flag else "; build.py has no --clean: a clean build deletes the output folder and .cache/build")
           + (f"; Hugo {hugo_version}" if hugo_version else ""))
