@@ -24,8 +24,11 @@ GOOD = "title: خبر\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports
 
 def files_of(scratch: ScratchSite) -> set[str]:
     """Every file and folder of the scratch site and what lies beside it: a build that fails leaves them as they were,
-    and a path with "../" in it would show there. (Not further up: other test runs come and go there.)"""
-    return {path.as_posix() for path in (*scratch.root.rglob("*"), *scratch.root.parent.iterdir())}
+    and a path with "../" in it would show there. (Not further up: other test runs come and go there.) All but the
+    build state in .cache/, which keeps the articles a failed build read, for the next one."""
+    state = scratch.root / ".cache"
+    return {path.as_posix() for path in (*scratch.root.rglob("*"), *scratch.root.parent.iterdir())
+            if path != state and state not in path.parents}
 
 
 def assert_refused(scratch: ScratchSite, *expected: str, options: tuple[str, ...] = ()) -> str:
