@@ -12,10 +12,11 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import unquote
 
 import pytest
@@ -194,6 +195,21 @@ def kill_group(build: subprocess.Popen) -> None:
     except ProcessLookupError:
         pass
     build.wait()
+
+
+def kill_later(build: subprocess.Popen, seconds: float, build_alone_first: bool, until: Callable[[], None] | None = None) -> None:
+    """SIGKILL a running build `seconds` after `until` returns (or now): first the build alone, if asked, as the
+    out-of-memory killer would (its render workers live on a moment), then whatever is left of its group."""
+    try:
+        if until:
+            until()
+        time.sleep(seconds)
+        if build_alone_first:
+            build.kill()
+            build.wait()
+            time.sleep(0.3)
+    finally:
+        kill_group(build)
 
 
 @contextmanager

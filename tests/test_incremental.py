@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 from PIL import Image as PillowImage
 
-from conftest import BUILD_TIME, MANY_ARTICLES, PROJECT, ScratchSite, kill_group, many_articles, run_cli, start_build, tree_digest
+from conftest import BUILD_TIME, MANY_ARTICLES, PROJECT, ScratchSite, kill_later, many_articles, run_cli, start_build, tree_digest
 from khabar.buildstate import STATE_DIR
 from khabar.pipeline import BuildOptions, Builder, BuildReport, build
 from khabar.problems import BuildFailed
@@ -738,16 +738,7 @@ def test_an_incremental_build_killed_at_any_moment_leaves_a_site_the_next_build_
     moments += [(True, random.uniform(0, 0.03))]
     for attempt, (while_writing, seconds) in enumerate(moments):
         build = start_build(scratch)
-        try:
-            if while_writing:
-                wait_for_writing(watched, build)
-            time.sleep(seconds)
-            if attempt % 2 == 0:
-                build.kill()  # the build alone, as the OOM killer would: its render workers live on a moment
-                build.wait()
-                time.sleep(0.3)
-        finally:
-            kill_group(build)
+        kill_later(build, seconds, attempt % 2 == 0, (lambda: wait_for_writing(watched, build)) if while_writing else None)
         moment = f"{seconds:.2f} s after {'a page was replaced' if while_writing else 'the start'}"
         assert scratch.out.is_dir(), f"no output folder after a kill {moment}"
         seen = tree_digest(scratch.out)

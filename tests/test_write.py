@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD_TIME, MANY_ARTICLES, ScratchSite, kill_group, many_articles, start_build
+from conftest import BUILD_TIME, MANY_ARTICLES, ScratchSite, kill_later, many_articles, start_build
 from khabar import write
 from khabar.output import HTML, Output
 from khabar.write import MARKER, OutputFailed, OutputFolder, UnsafeOutput, claim_output, staged_output
@@ -311,16 +311,7 @@ def test_sigkill_at_any_moment_leaves_a_whole_site_and_the_next_build_succeeds(s
     seen = []
     for attempt, (from_the_swap, seconds) in enumerate(moments):
         build = start_build(scratch, "--clean")  # a clean build swaps a whole new site in
-        try:
-            if from_the_swap:
-                wait_for_the_swap(scratch, build)
-            time.sleep(seconds)
-            if attempt % 2 == 0:
-                build.kill()  # the build alone, as the OOM killer would: its render workers live on a moment
-                build.wait()
-                time.sleep(0.3)
-        finally:
-            kill_group(build)
+        kill_later(build, seconds, attempt % 2 == 0, (lambda: wait_for_the_swap(scratch, build)) if from_the_swap else None)
         moment = f"{seconds:.2f} s after {'the swap began' if from_the_swap else 'the start'}"
         assert scratch.out.is_dir(), f"no output folder after a kill {moment}"
         seen.append((moment, tree_digest(scratch.out)))
