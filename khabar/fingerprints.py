@@ -92,7 +92,7 @@ def _encode(value: Any, parts: list[str], articles: ArticleDigests, own: Article
 class OutputPlan:
     """The fingerprint of every page, by output path, and of every group of outputs made together."""
 
-    pages: dict[str, bytes]
+    pages: dict[str, bytes]  # in the order of site.pages (each page has a file of its own)
     groups: dict[str, bytes]  # SITEMAPS, and search_group(lang) for each language
 
 

@@ -32,7 +32,7 @@ from .progress import Progress, silent
 from .render import render_pages
 from .schedule import published
 from .timelines import load_timelines
-from .urls import output_path, search_index_url
+from .urls import search_index_url
 from .write import OutputFolder, claim_output, marker_build_id, staged_output, updated_output
 
 if TYPE_CHECKING:
@@ -184,15 +184,18 @@ class Builder:
         pictures = encode_pictures(site, workers)  # before the staging folder opens: a picture that fails leaves nothing written
         plan = plan_outputs(site, links, assets, loaded.digests, self.stamp)
         before = previous.files if previous else {}
-        pages = [index for index, page in enumerate(site.pages) if previous is None
-                 or previous.pages.get(output_path(page.url)) != plan.pages[output_path(page.url)]]
+        pages = [index for index, (path, fingerprint) in enumerate(plan.pages.items())
+                 if previous is None or previous.pages.get(path) != fingerprint]
         stale = [name for name, fingerprint in plan.groups.items()
                  if previous is None or name not in previous.groups or previous.groups[name][0] != fingerprint]
         files: dict[str, bytes] = {}
         with (updated_output(folder) if previous else staged_output(folder)) as output:
-            def write(item: Output) -> None:
-                if before.get(item.path) != item.digest:
+            def write(item: Output) -> bytes:
+                """Write the output if its bytes are not the ones the folder holds; its digest."""
+                content_digest = item.digest
+                if before.get(item.path) != content_digest:
                     output.write(item.path, item.content)
+                return content_digest
 
             files.update(render_pages(site, links, write, pages, workers))  # written by the render workers as they go
             searched = [lang for lang in site.config.language_codes if search_group(lang) in stale]
@@ -207,8 +210,7 @@ class Builder:
                 _by_language(site, search),
                 _alone(redirect_outputs(site, links)),
             ):
-                files[item.path] = item.digest
-                write(item)
+                files[item.path] = write(item)
                 if group:
                     made[group].append(item.path)
             groups = {name: (fingerprint, tuple(made[name]) if name in made else previous.groups[name][1])
