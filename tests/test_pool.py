@@ -74,11 +74,16 @@ def test_a_worker_that_dies_is_one_problem_not_a_hang():
         "khabar: error: a worker process reading articles stopped before it finished (killed, or out of memory?)"]
 
 
+def _square_slowly(item: int) -> tuple[int, int]:
+    time.sleep(0.02)  # long enough that one worker cannot take every task before the other has started
+    return item * item, os.getpid()
+
+
 def test_workers_keep_the_order_and_say_how_far_they_are():
     for jobs in (1, 2):
         reported = []
         results = Workers(jobs=jobs, progress=lambda *step: reported.append(step)).map(
-            lambda item: (item * item, os.getpid()), range(50), least=10, doing="squaring", what="numbers")
+            _square_slowly, range(50), least=10, doing="squaring", what="numbers")
         assert [square for square, _ in results] == [item * item for item in range(50)]
         on_workers = {pid for _, pid in results} - {os.getpid()}
         assert len(on_workers) == (2 if jobs == 2 else 0)
