@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import http.server
@@ -13,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -32,6 +33,30 @@ PROJECT = Path(__file__).resolve().parent.parent
 # and a failure seen once is seen again.
 settings.register_profile("khabar", derandomize=True, database=None)
 settings.load_profile("khabar")
+
+
+# The tests run on every core at once (pytest.ini). A test whose measure a busy machine would spoil runs `alone`:
+# every test holds this lock shared while it runs, and such a test takes it whole.
+_ALONE = PROJECT / ".cache" / "tests-alone.lock"
+
+
+@contextmanager
+def _holding(kind: int) -> Iterator[None]:
+    _ALONE.parent.mkdir(exist_ok=True)
+    with open(_ALONE, "a") as lock:
+        fcntl.flock(lock, kind)
+        yield  # closing the file lets go
+
+
+@pytest.fixture(autouse=True)
+def _beside_other_tests() -> Iterator[None]:
+    with _holding(fcntl.LOCK_SH):
+        yield
+
+
+def alone() -> AbstractContextManager[None]:
+    """Held while no other test of the run goes on (for a module- or session-scoped fixture's measurement)."""
+    return _holding(fcntl.LOCK_EX)
 
 
 @dataclass
