@@ -39,7 +39,6 @@ import jinja2
 import jinja2.bccache
 
 from .config import ASSETS_DIR, CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR
-from .digests import digest
 
 STATE_DIR = ".cache/build"
 _PARSED_SHARDS = 64
@@ -248,6 +247,23 @@ class ParseCache:
         for shard, entries in shards.items():
             write_sealed(self.folder / f"{shard:02d}.pickle", self.stamp, entries)
         self._dirty.clear()
+
+
+class RememberedValues:
+    """Results the model's stages keep from one build for the next, by a digest of what they were made from
+    (related lists: `related.related_by_language`); sealed in one file, written only when they changed."""
+
+    def __init__(self, root: Path, name: str, stamp: str, fresh: bool = False):
+        self.path = root / STATE_DIR / f"{name}.pickle"
+        self.stamp = stamp
+        read = None if fresh else read_sealed(self.path, stamp)
+        self.values: dict[bytes, Any] = read if isinstance(read, dict) else {}
+        self._saved = set(self.values)
+
+    def save(self) -> None:
+        if set(self.values) != self._saved:
+            write_sealed(self.path, self.stamp, self.values)
+            self._saved = set(self.values)
 
 
 def input_snapshot(root: Path) -> dict[str, tuple[int, int]]:

@@ -6,6 +6,7 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
@@ -111,9 +112,9 @@ class SiteConfig:
     def default_language(self) -> str:
         return self.languages[0].code
 
-    @property
-    def language_codes(self) -> list[str]:
-        return [language.code for language in self.languages]
+    @cached_property  # asked for by every page the model makes
+    def language_codes(self) -> tuple[str, ...]:
+        return tuple(language.code for language in self.languages)
 
     @property
     def files(self) -> tuple[str, ...]:

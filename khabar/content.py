@@ -60,6 +60,7 @@ class Article:
     heading_ids: tuple[str, ...] = ()  # the ids of its body's headings, for links to them
     body_links: tuple[Reference, ...] = ()  # its body's links to articles by their file, in order
     scheduled: bool = False  # dated after the build time and shown anyway, marked as such: in serve's preview only
+    search_words: str = ""  # what the search index is given: its text's words in search form (textnorm), each once
 
     @property
     def pictures(self) -> tuple[Picture, ...]:

@@ -40,7 +40,7 @@ TEASER_FIELDS = (
 BY_KEY_FIELDS = ("author", "category")
 SHOWN_ON_ITS_OWN_PAGE = (
     "body_html", "related_pins", "timeline_events", "terms", "body_pictures", "url_line", "aliases", "heading_ids",
-    "body_links",
+    "body_links", "search_words",
 )
 
 

@@ -27,6 +27,7 @@ from .links import Links
 from .model import Site
 from .outputs.sitemaps import news_articles
 from .pages import ArticlePage, Page
+from .pool import Workers
 from .problems import Problems
 from .sourcefile import files_under
 from .urls import output_path
@@ -55,6 +56,8 @@ def page_fingerprint(page: Page, shared: bytes, articles: ArticleDigests) -> byt
     return digest(shared, "\x1f".join(parts))
 
 
+# Below this many pages, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 2000
 _SCALARS = (str, int, float, bool, type(None), dt.date, dt.datetime, dt.time)
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
@@ -105,6 +108,7 @@ def search_group(lang: str) -> str:
 
 def plan_outputs(
     site: Site, links: Links, assets: Mapping[str, Asset], read: Mapping[str, tuple[bytes, bytes]], stamp: str,
+    workers: Workers = Workers(),
 ) -> OutputPlan:
     """What each page and group of outputs is made from, before any is made: the build makes again only what changed."""
     root = site.config.root
@@ -117,7 +121,9 @@ def plan_outputs(
     # Every template, not only those a page uses: finding those means parsing them all, and most pages use most.
     shared = digest(everywhere, digests_of(root, files_under(root, LAYOUTS_DIR, Problems())))
     articles = ArticleDigests((article for language in site.articles.values() for article in language), read)
-    pages = {output_path(page.url): page_fingerprint(page, shared, articles) for page in site.pages}
+    fingerprints = workers.map(lambda page: page_fingerprint(page, shared, articles), site.pages,
+                               least=PARALLEL_THRESHOLD, doing="comparing", what="pages")
+    pages = {output_path(page.url): fingerprint for page, fingerprint in zip(site.pages, fingerprints, strict=True)}
     groups = {
         search_group(lang): digest(configuration, *(articles.whole[article.source] for article in site.articles[lang]))
         for lang in site.config.language_codes

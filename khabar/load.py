@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import heapq
+import html
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -20,7 +22,7 @@ from .pool import Workers
 from .problems import Problems
 from .references import ArticleFiles, is_source_link, left_out, link_bodies, reference
 from .sourcefile import MAX_ARTICLE_BYTES, Refused, files_under, locate, read_source
-from .textnorm import terms
+from .textnorm import search_words, terms
 from .timelines import TIMELINES_FOLDER, read_events
 from .urls import MAX_SEGMENT_BYTES, alias_problem, alias_url, article_url, author_url, category_url, is_slug, long_segment, slugify, tag_url
 
@@ -36,6 +38,7 @@ SUMMARY_WORDS = 40
 KEPT_TERMS = 48
 # Three to ten tags describe an article; past this many they are noise (README "Limits").
 MAX_TAGS = 30
+_TAG = re.compile(r"<[^>]*>")  # the search index is given an article's text, not its markup
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 
@@ -200,6 +203,10 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
     # A summary of the editor's own adds words; one cut from the first paragraph would count it twice.
     counts = terms(f"{title}\n{summary or ''}\n{rendered.text}")
     summary = summary or _shortened(rendered.first_paragraph)
+    searched_text = "\n".join((
+        title, " ".join(tag.name for tag in tags), summary, author.name(lang) if author else "",
+        category.label(lang) if category else "", html.unescape(_TAG.sub(" ", rendered.html)),
+    ))
     article = Article(
         source=source,
         lang=lang,
@@ -228,6 +235,9 @@ def read_article(config: SiteConfig, source: str) -> _ReadResult:
         aliases=aliases,
         heading_ids=rendered.heading_ids,
         body_links=tuple(reference(link.href, source, body_line + link.line - 1, link.column) for link in rendered.source_links),
+        # Each word once: search results are listed newest first, so how often a word occurs does not matter, and
+        # Pagefind's time and the reader's download grow with every word it is given.
+        search_words=" ".join(search_words(searched_text)),
     )
     return _ReadResult(article, problems, *lines, tuple(dict.fromkeys(pictures)), article_digests(article))
 

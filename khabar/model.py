@@ -6,6 +6,7 @@ import datetime as dt
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import MutableMapping
 
 from . import urls
 from .config import ASSETS_DIR, CONFIG_FILE, SiteConfig
@@ -48,8 +49,9 @@ class _Listing:
 
 
 def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Timeline, ...], built_at: dt.datetime,
-               workers: Workers = Workers()) -> Site:
-    """The whole site model: articles per language, translations, listings, timelines and every page."""
+               workers: Workers = Workers(), related_lists: MutableMapping[bytes, list[list[int]]] | None = None) -> Site:
+    """The whole site model: articles per language, translations, listings, timelines and every page
+    (`related_lists`: the last build's related lists, kept where their articles' evidence has not changed)."""
     # numpy and scipy are imported only now: they are slow to import, and numpy fails with a traceback
     # on a malformed SOURCE_DATE_EPOCH, which the build has reported as a problem by the time it gets here.
     from .related import related_by_language
@@ -63,7 +65,7 @@ def build_site(config: SiteConfig, articles: list[Article], timelines: tuple[Tim
     timelines_of = {
         a.source: frozenset(t.key for t in storyline.timelines_of.get(a.translation_key, ())) for a in articles
     }
-    related = related_by_language(list(by_language.values()), timelines_of, config.related, workers)
+    related = related_by_language(list(by_language.values()), timelines_of, config.related, workers, related_lists)
     listings = _listings(config, by_language)
     listing_urls = {(listing.kind, listing.key, listing.lang): listing.url for listing in listings}
     feeds = _feeds(config, localizers, listings, timelines, translations)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 from .assets import Asset, collect_assets
-from .buildstate import OutputState, ParseCache, code_stamp, input_snapshot, output_state_path, read_sealed, unchanged_snapshot, write_sealed
+from .buildstate import OutputState, ParseCache, RememberedValues, code_stamp, input_snapshot, output_state_path, read_sealed, unchanged_snapshot, write_sealed
 from .config import CONTENT_DIR, SiteConfig, load_config
 from .content import Article
 from .digests import digest
@@ -103,7 +103,8 @@ class _Loaded:
     digests: Mapping[str, tuple[bytes, bytes]]  # each article's as read (khabar/digests.py)
 
 
-def _load(root: Path, options: BuildOptions, built_at: dt.datetime, cache: ParseCache | None = None) -> _Loaded:
+def _load(root: Path, options: BuildOptions, built_at: dt.datetime, cache: ParseCache | None = None,
+          related_lists: RememberedValues | None = None) -> _Loaded:
     config: SiteConfig = load_config(root)
     if options.base_url:
         config = config.with_base_url(options.base_url)
@@ -124,7 +125,7 @@ def _load(root: Path, options: BuildOptions, built_at: dt.datetime, cache: Parse
     if problems:
         raise BuildFailed(problems)
     options.progress("modelling", 0, 0, "the site")
-    site = build_site(config, articles, timelines, built_at, options.workers)
+    site = build_site(config, articles, timelines, built_at, options.workers, related_lists and related_lists.values)
     return _Loaded(site, assets, problems, _steady_until(every, built_at), files.digests)
 
 
@@ -160,6 +161,7 @@ class Builder:
         self.root, self.out, self.options = root, out, options
         self.stamp = code_stamp()
         self.parsed = ParseCache(root, self.stamp, fresh=options.clean)
+        self.related_lists = RememberedValues(root, "related", self.stamp, fresh=options.clean)
         self.state: OutputState | None = None  # what the output folder holds, if this builder wrote it last
 
     def build(self) -> BuildReport:
@@ -175,14 +177,15 @@ class Builder:
         if previous and _nothing_to_do(previous, snapshot, unchanged_if, built_at):
             return replace(previous.report, written=0, unchanged=len(previous.files), deleted=0)
         try:
-            loaded = _load(self.root, self.options, built_at, self.parsed)
+            loaded = _load(self.root, self.options, built_at, self.parsed, self.related_lists)
         finally:
             self.parsed.save()  # what was read is worth keeping even if the site has errors
+        self.related_lists.save()
         site, assets = loaded.site, loaded.assets
         links = Links(site.config.base_url, assets)
         workers, progress = self.options.workers, self.options.progress
         pictures = encode_pictures(site, workers)  # before the staging folder opens: a picture that fails leaves nothing written
-        plan = plan_outputs(site, links, assets, loaded.digests, self.stamp)
+        plan = plan_outputs(site, links, assets, loaded.digests, self.stamp, workers)
         before = previous.files if previous else {}
         pages = [index for index, (path, fingerprint) in enumerate(plan.pages.items())
                  if previous is None or previous.pages.get(path) != fingerprint]

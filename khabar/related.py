@@ -27,11 +27,15 @@ loops.
 
 from __future__ import annotations
 
+import marshal
+from typing import MutableMapping
+
 import numpy as np
 from scipy import sparse
 
 from .config import RelatedSettings
 from .content import Article
+from .digests import digest
 from .pool import Workers
 
 TERMS_PER_ARTICLE = 16  # the strongest TF-IDF terms of an article that are looked up
@@ -53,19 +57,44 @@ def related_articles(
 
 def related_by_language(
     languages: list[list[Article]], timelines_of: dict[str, frozenset[str]], settings: RelatedSettings,
-    workers: Workers = Workers(),
+    workers: Workers = Workers(), remembered: MutableMapping[bytes, list[list[int]]] | None = None,
 ) -> dict[str, tuple[Article, ...]]:
-    """Related articles for several languages' articles (never mixed), one language per core when large."""
+    """Related articles for several languages' articles (never mixed), one language per core when large.
+
+    `remembered` holds the lists of the last build by what they were chosen from: a language whose articles'
+    kept terms, tags, dates, categories, timelines and pins are all as they were keeps its lists (an edit
+    of one body or title seldom changes any of them). It is left holding this build's."""
     # Newest first, then by slug: an article's index is its tie-break, so equal scores favour recent articles.
     groups = [sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug)) for articles in languages]
+    keys = [_chosen_from(group, timelines_of, settings) for group in groups]
+    known = dict(remembered or {})
+    unknown = [(key, group) for key, group in zip(keys, groups) if key not in known]
     # Forked workers inherit the articles; only lists of indexes come back.
-    chosen = workers.map(lambda group: _choose(group, timelines_of, settings), groups, least=PARALLEL_THRESHOLD,
-                         weight=sum(map(len, groups)), doing="related articles for", what="languages")
+    made = workers.map(lambda unknown_group: _choose(unknown_group[1], timelines_of, settings), unknown,
+                       least=PARALLEL_THRESHOLD, weight=sum(len(group) for _, group in unknown),
+                       doing="related articles for", what="languages")
+    known.update(zip((key for key, _ in unknown), made))
+    chosen = [known[key] for key in keys]
+    if remembered is not None:
+        remembered.clear()
+        remembered.update(zip(keys, chosen))
     return {
         group[index].source: tuple(group[other] for other in others)
         for group, lists in zip(groups, chosen, strict=True)
         for index, others in enumerate(lists)
     }
+
+
+def _chosen_from(ordered: list[Article], timelines_of: dict[str, frozenset[str]], settings: RelatedSettings) -> bytes:
+    """A digest of everything `_choose` reads of these articles, in their order, in marshal's format: written
+    in C (`repr` of 10,000 articles' terms takes a second), and in version 2 each value whole, never as a
+    reference to an equal one before it. Different values never give the same bytes; equal ones seldom differ
+    (a string interned in one build and not the other), which costs a choice made again, never a wrong list."""
+    return digest(repr(settings), marshal.dumps([
+        (a.slug, a.date.timestamp(), a.terms, [tag.slug for tag in a.tags], sorted(timelines_of.get(a.source, ())),
+         a.category.key if a.category else None, a.related_pins)
+        for a in ordered
+    ], 2))
 
 
 def _choose(ordered: list[Article], timelines_of: dict[str, frozenset[str]], settings: RelatedSettings) -> list[list[int]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, ScratchSite, tree_digest
-from khabar import load, pool, related, render
+from khabar import fingerprints, load, pool, related, render
 from khabar.pipeline import BuildOptions, build
 from khabar.pool import Workers
 from khabar.problems import BuildFailed
@@ -24,7 +24,7 @@ NOW = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 @pytest.fixture
 def pools_started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Every step on workers however small the site, and the number of worker pools each build starts."""
-    for module in (load, related, render):
+    for module in (load, related, fingerprints, render):
         monkeypatch.setattr(module, "PARALLEL_THRESHOLD", 1)
     started: list[int] = []
 
@@ -41,7 +41,7 @@ def test_jobs_1_and_jobs_2_build_the_same_bytes(tmp_path: Path, pools_started: l
     build(PROJECT, tmp_path / "one", BuildOptions(now=NOW, jobs=1, clean=True))
     assert pools_started == []
     build(PROJECT, tmp_path / "two", BuildOptions(now=NOW, jobs=2, clean=True))  # every article read again
-    assert pools_started == [2, 2, 2]  # reading, related lists, rendering
+    assert pools_started == [2, 2, 2, 2]  # reading, related lists, page fingerprints, rendering
     assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
 
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sys
+from dataclasses import replace
 
 import pytest
 
 from conftest import PROJECT, BuiltSite, ScratchSite
+from khabar import related
+from khabar.content import Article
+from khabar.pipeline import BuildOptions, load_site
+from khabar.pool import Workers
 from test_bad_input import GOOD, assert_fails_with
 
 sys.path.insert(0, str(PROJECT / "bench"))
@@ -144,3 +150,29 @@ def test_precision_at_4_on_a_topic_corpus(variant: str):
     for lang in ("ar", "en"):
         text_alone, with_tags = scores[lang, False], scores[lang, True]
         assert text_alone >= 0.9 and with_tags >= 0.9 and with_tags >= text_alone - 0.01, scores
+
+
+def test_a_languages_lists_are_kept_until_what_they_are_chosen_from_changes(monkeypatch: pytest.MonkeyPatch):
+    site, _, _ = load_site(PROJECT, BuildOptions(now=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)))
+    languages, settings, one_core = list(site.articles.values()), site.config.related, Workers(jobs=1)
+    remembered: dict = {}
+    chosen_for: list[str] = []
+    choose = related._choose
+    monkeypatch.setattr(related, "_choose", lambda ordered, *rest: chosen_for.append(ordered[0].lang) or choose(ordered, *rest))
+
+    def lists(articles: list[list[Article]]) -> dict[str, list[str]]:
+        found = related.related_by_language(articles, {}, settings, one_core, remembered)
+        return {source: [other.source for other in others] for source, others in found.items()}
+
+    first = lists(languages)
+    assert chosen_for == ["ar", "en"] and len(remembered) == 2
+    # What a page shows but the lists are not chosen by: nothing is chosen again.
+    retitled = [[replace(a, title=a.title + "!", body_html="<p>…</p>") for a in articles] for articles in languages]
+    assert lists(retitled) == first and chosen_for == ["ar", "en"]
+    # One English article's kept terms: English is chosen again, Arabic kept, and both are what a fresh choice gives.
+    english = languages[1]
+    shifted = [languages[0], [replace(english[0], terms=english[1].terms), *english[1:]]]
+    assert lists(shifted) == {source: [other.source for other in others] for source, others in
+                              related.related_by_language(shifted, {}, settings, one_core).items()}
+    assert chosen_for == ["ar", "en", "en", "ar", "en"]
+    assert len(remembered) == 2

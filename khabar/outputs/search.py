@@ -18,10 +18,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
-import html
 import json
 import posixpath
-import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Collection, Iterator
 
@@ -34,12 +32,10 @@ from ..model import Site
 from ..output import Output
 from ..problems import BuildFailed, Problems
 from ..progress import Progress, silent
-from ..textnorm import search_words
 from ..urls import search_index_url
 
 _UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")  # ready-made UIs
 _MEDIA_TYPES = {".js": "text/javascript", ".json": "application/json"}
-_TAG = re.compile(r"<[^>]*>")
 # Pagefind's name for "no stemmer": the search form already brings an Arabic word's spellings together.
 _UNSTEMMED = "unknown"
 _RECORDS_PER_TURN = 50
@@ -74,20 +70,11 @@ def search_records(site: Site, links: Links) -> dict[str, Iterator[dict]]:
 
 
 def _record(article: Article, links: Links, localizer: Localizer) -> dict:
-    """What Pagefind indexes of an article, and what a result shows of it."""
-    text = "\n".join((
-        article.title, " ".join(tag.name for tag in article.tags), article.summary,
-        article.author.name(article.lang) if article.author else "",
-        article.category.label(article.lang) if article.category else "",
-        html.unescape(_TAG.sub(" ", article.body_html)),
-    ))
-    # Each word once: results are listed newest first, so how often a word occurs does not matter, and
-    # Pagefind's time and the reader's download grow with every word it is given.
-    words = " ".join(search_words(text))
+    """What Pagefind indexes of an article (its words, put in search form as it was read), and what a result shows of it."""
     language = _UNSTEMMED if article.lang.split("-")[0] == "ar" else article.lang
     return {
         "url": links.href(article.url),
-        "content": words,
+        "content": article.search_words,
         "language": language,
         "meta": {"title": article.title, "summary": article.summary, "date": localizer.date(article.date)},
         "sort": {"published": article.date.astimezone(dt.timezone.utc).isoformat()},  # compared as text: one offset
