@@ -39,6 +39,7 @@ import jinja2
 import jinja2.bccache
 
 from .config import ASSETS_DIR, CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR
+from .heap import cycle_collector_paused
 
 STATE_DIR = ".cache/build"
 _PARSED_SHARDS = 64
@@ -181,10 +182,11 @@ class ParseCache:
         if self._loaded:
             return
         self._loaded = True
-        for shard in range(_PARSED_SHARDS):
-            entries = read_sealed(self.folder / f"{shard:02d}.pickle", self.stamp)
-            if isinstance(entries, dict):
-                self._entries.update(entries)
+        with cycle_collector_paused():
+            for shard in range(_PARSED_SHARDS):
+                entries = read_sealed(self.folder / f"{shard:02d}.pickle", self.stamp)
+                if isinstance(entries, dict):
+                    self._entries.update(entries)
 
     def read(self, config_digest: bytes, sources: list[str], read_all: Callable[[list[str]], list[Any]]) -> list[Any]:
         """Each source's read result: the cached one where the file and what it named are unchanged, else read_all's."""

@@ -17,6 +17,7 @@ from .content import Article
 from .digests import digest
 from .fingerprints import SITEMAPS, plan_outputs, search_group
 from .gitdates import history_mark, last_changes
+from .heap import cycle_collector_paused
 from .links import Links
 from .load import load_articles
 from .model import Site, build_site
@@ -125,7 +126,8 @@ def _load(root: Path, options: BuildOptions, built_at: dt.datetime, cache: Parse
     if problems:
         raise BuildFailed(problems)
     options.progress("modelling", 0, 0, "the site")
-    site = build_site(config, articles, timelines, built_at, options.workers, related_lists and related_lists.values)
+    with cycle_collector_paused():
+        site = build_site(config, articles, timelines, built_at, options.workers, related_lists and related_lists.values)
     return _Loaded(site, assets, problems, _steady_until(every, built_at), files.digests)
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from khabar.config import Language
 from khabar.fields import FieldReader, parse_datetime, parse_mapping
+from khabar.heap import cycle_collector_paused
 from khabar.localize import Localizer
 from khabar.markdown import render_markdown
 from khabar.problems import Problems
@@ -86,3 +90,18 @@ def test_each_rendered_page_lists_its_inputs():
     related_sources = {f"content/en/{other.slug}.md" for other in page.related}
     assert related_sources <= set(rendered.inputs)
     assert "content/timelines/visit.yaml" in rendered.inputs  # its "story so far" block
+
+
+def test_the_cycle_collector_is_paused_only_inside_and_left_as_it_was_found():
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cycle_collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a build that fails")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cycle_collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # paused by someone else: theirs to start again
+    finally:
+        gc.enable()
