@@ -23,7 +23,6 @@ from .assets import Asset
 from .config import LAYOUTS_DIR
 from .content import Article
 from .digests import digest, digests_of
-from .links import Links
 from .model import Site
 from .outputs.sitemaps import news_articles
 from .pages import ArticlePage, Page
@@ -107,7 +106,7 @@ def search_group(lang: str) -> str:
 
 
 def plan_outputs(
-    site: Site, links: Links, assets: Mapping[str, Asset], read: Mapping[str, tuple[bytes, bytes]], stamp: str,
+    site: Site, assets: Mapping[str, Asset], read: Mapping[str, tuple[bytes, bytes]], stamp: str,
     workers: Workers = Workers(),
 ) -> OutputPlan:
     """What each page and group of outputs is made from, before any is made: the build makes again only what changed."""

@@ -187,7 +187,7 @@ class Builder:
         links = Links(site.config.base_url, assets)
         workers, progress = self.options.workers, self.options.progress
         pictures = encode_pictures(site, workers)  # before the staging folder opens: a picture that fails leaves nothing written
-        plan = plan_outputs(site, links, assets, loaded.digests, self.stamp, workers)
+        plan = plan_outputs(site, assets, loaded.digests, self.stamp, workers)
         before = previous.files if previous else {}
         pages = [index for index, (path, fingerprint) in enumerate(plan.pages.items())
                  if previous is None or previous.pages.get(path) != fingerprint]

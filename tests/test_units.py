@@ -1,4 +1,4 @@
-"""The small pieces on their own: slugs, YAML lines, Markdown, localisation."""
+"""The small pieces on their own: slugs, YAML lines, Markdown, localisation, the paused cycle collector."""
 
 from __future__ import annotations
 
