@@ -55,7 +55,8 @@ def _beside_other_tests() -> Iterator[None]:
 
 
 def alone() -> AbstractContextManager[None]:
-    """Held while no other test of the run goes on (for a module- or session-scoped fixture's measurement)."""
+    """Held while no other test of the run goes on: for a module- or session-scoped fixture's measurement, never
+    inside a test, whose own shared hold it would wait for."""
     return _holding(fcntl.LOCK_EX)
 
 
