@@ -112,12 +112,17 @@ class BuiltSite:
         return [path for path in self.html_files() if path not in redirects]
 
 
-@pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    out = tmp_path_factory.mktemp("demo") / "site"
-    result = run_cli("build", "--out", str(out))
+def _built_demo(tmp_path_factory: pytest.TempPathFactory, name: str, *options: str) -> BuiltSite:
+    """The demo built by the real command line with these options, into a folder of its own."""
+    out = tmp_path_factory.mktemp(name) / "site"
+    result = run_cli("build", "--out", str(out), *options)
     assert result.returncode == 0, result.stderr
     return BuiltSite(out)
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    return _built_demo(tmp_path_factory, "demo")
 
 
 # The demo served from a folder of a host rather than its root.
@@ -126,10 +131,7 @@ SUB_PATH_BASE_URL = "https://example.org/microsite/"
 
 @pytest.fixture(scope="session")
 def demo_under_sub_path(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    out = tmp_path_factory.mktemp("demo-sub-path") / "site"
-    result = run_cli("build", "--out", str(out), "--base-url", SUB_PATH_BASE_URL)
-    assert result.returncode == 0, result.stderr
-    return BuiltSite(out)
+    return _built_demo(tmp_path_factory, "demo-sub-path", "--base-url", SUB_PATH_BASE_URL)
 
 
 # A moment two days into the demo's news, for what depends on the build time (feeds, the News sitemap).
@@ -138,10 +140,7 @@ DEMO_NEWS_TIME = "2023-09-18T12:00:00+03:00"
 
 @pytest.fixture(scope="session")
 def demo_at_news_time(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    out = tmp_path_factory.mktemp("demo-at-news-time") / "site"
-    result = run_cli("build", "--out", str(out), "--now", DEMO_NEWS_TIME)
-    assert result.returncode == 0, result.stderr
-    return BuiltSite(out)
+    return _built_demo(tmp_path_factory, "demo-at-news-time", "--now", DEMO_NEWS_TIME)
 
 
 class ScratchSite:
