@@ -2,10 +2,9 @@
 
 Two things are kept:
 - **Parsed articles**, shared by every output folder: each file's read result, with the size and
-  modification time it had, the digest of its bytes, the configuration it was read with and the
-  pictures it named. A file whose size and time are unchanged is neither read nor parsed again;
-  one whose time is too close to when the cache was written to trust (git's "racily clean") is
-  read, and parsed again only if its bytes differ.
+  modification time it had, the configuration it was read with and the pictures it named. A file
+  whose size and time are unchanged is neither read nor parsed again; one changed too close to
+  when it was read for its time to vouch for it (git's "racily clean") is not kept.
 - **The output folder's state**, one per output folder: the build id written in its `.khabar-site`
   (a folder another build replaced is not the one the state describes), each page's fingerprint,
   each language's search fingerprint, each written file's digest, and a snapshot of every input
@@ -162,7 +161,6 @@ class _Parsed:
     mtime_ns: int
     config: bytes  # the digest of the configuration it was read with
     pictures: tuple[tuple[str, int, int], ...]  # each picture file it named: path, size, modification time
-    trusted: bool  # False: a file changed so recently that a change in the same clock tick would not show
     result: Any  # load._ReadResult
 
 
@@ -195,7 +193,7 @@ class ParseCache:
         unread: dict[str, os.stat_result | None] = {}
         for source in sources:
             entry = self._entries.get(source)
-            if entry is not None and entry.trusted and entry.config == config_digest and self._still_valid(source, entry):
+            if entry is not None and entry.config == config_digest and self._still_valid(source, entry):
                 results[source] = entry.result
             else:
                 unread[source] = _stat_or_none(self.root / source)  # before reading: a later change shows next time
@@ -226,8 +224,10 @@ class ParseCache:
             self._forget(source)
             return
         now = dt.datetime.now().timestamp() * 1e9
-        trusted = all(now - mtime >= _RACY_NANOSECONDS for mtime in (before.st_mtime_ns, *(p[2] for p in pictures)))
-        self._entries[source] = _Parsed(*_stat_key(before), config_digest, pictures, trusted, result)
+        if any(now - mtime < _RACY_NANOSECONDS for mtime in (before.st_mtime_ns, *(p[2] for p in pictures))):
+            self._forget(source)  # a change in the same tick of the clock would not show in the time
+            return
+        self._entries[source] = _Parsed(*_stat_key(before), config_digest, pictures, result)
         self._dirty.add(self._shard(source))
 
     def _forget(self, source: str) -> None:
@@ -269,7 +269,8 @@ class RememberedValues:
 
 
 def input_snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every file a build may read: site.yaml, content/, layouts/, assets/."""
+    """Size and modification time of every file a build may read: site.yaml, content/, layouts/, assets/, but for
+    dotted names."""
     snapshot: dict[str, tuple[int, int]] = {}
     try:
         snapshot[CONFIG_FILE] = _stat_key(os.stat(root / CONFIG_FILE))
@@ -286,9 +287,10 @@ def input_snapshot(root: Path) -> dict[str, tuple[int, int]]:
                 folders.clear()
                 continue
             seen.add((info.st_dev, info.st_ino))
-            folders.sort()
+            # No dotted names, which the build skips too: an editor's swap file beside an article is no edit.
+            folders[:] = sorted(name for name in folders if not name.startswith("."))
             relative = Path(directory).relative_to(root).as_posix()
-            for name in sorted(files):
+            for name in sorted(name for name in files if not name.startswith(".")):
                 try:
                     info = os.stat(os.path.join(directory, name))
                 except OSError:

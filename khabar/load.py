@@ -121,8 +121,10 @@ def _read_all(config: SiteConfig, sources: list[str], workers: Workers = Workers
 
 
 def parse_digest(config: SiteConfig) -> bytes:
-    """What of the configuration reading an article depends on: site.yaml and the ids the templates reserve."""
-    return digest(digests_of(config.root, [CONFIG_FILE]), str(config.root), config.template_ids.pattern, config.base_url)
+    """What of the configuration reading an article depends on: site.yaml and the ids the templates reserve. Not the
+    address the site is built for (`--base-url`, serve's own), which only its pages' links take: a build and `serve`
+    share the parsed articles."""
+    return digest(digests_of(config.root, [CONFIG_FILE]), str(config.root), config.template_ids.pattern)
 
 
 def read_article(config: SiteConfig, source: str) -> _ReadResult:

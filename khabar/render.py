@@ -129,10 +129,10 @@ class Renderer:
 PARALLEL_THRESHOLD = 500
 
 
-def render_pages(site: Site, links: Links, sink: Callable[[Output], None], indexes: Sequence[int] | None = None,
+def render_pages(site: Site, links: Links, sink: Callable[[Output], bytes], indexes: Sequence[int] | None = None,
                  workers: Workers = Workers()) -> dict[str, bytes]:
     """Render the pages at `indexes` of site.pages (all of them by default) and hand each to `sink` (the writer), on
-    several cores when there are many; return each one's output path and the digest of its bytes."""
+    several cores when there are many; return each one's output path and the digest of its bytes, as `sink` returns it."""
     renderer = Renderer(site, links)
     wanted = range(len(site.pages)) if indexes is None else indexes
     renderer.compile({site.pages[index].template for index in wanted})  # once, here, rather than on every worker
@@ -140,8 +140,7 @@ def render_pages(site: Site, links: Links, sink: Callable[[Output], None], index
     def render_one(index: int) -> tuple[str, bytes]:
         # On a forked worker, the renderer, the site model and the sink are inherited, and each page is written there.
         output = _render(renderer, site.pages[index])
-        sink(output)
-        return output.path, output.digest
+        return output.path, sink(output)
 
     return dict(workers.map(render_one, wanted, least=PARALLEL_THRESHOLD, doing="rendering", what="pages"))
 

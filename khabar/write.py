@@ -180,7 +180,7 @@ def _write_journal(staging: Path, deleted: list[str]) -> None:
 def _finish_update(staging: Path, out: Path) -> None:
     """Carry out a journal: deletions first (a file may give way to a folder), then the moves, the marker last.
     Each step is done only if still to do, so that finishing a journal twice changes nothing."""
-    journal = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
+    journal = _read_journal(staging)
     for relative in journal["delete"]:
         target = out / relative
         if os.path.lexists(target) and not _is_real_folder(target):
@@ -196,6 +196,19 @@ def _finish_update(staging: Path, out: Path) -> None:
             _remove(target)
         os.replace(source, target)
     _remove(staging)
+
+
+def _read_journal(staging: Path) -> dict[str, list[str]]:
+    """The journal as `_write_journal` wrote it; OutputFailed for any other (damaged, or planted to reach outside)."""
+    try:
+        journal = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
+        paths = [PurePosixPath(relative) for key in ("delete", "write") for relative in journal[key]]
+        if all(path.parts and not path.is_absolute() and ".." not in path.parts and "\0" not in str(path) for path in paths):
+            return journal
+    except (ValueError, KeyError, TypeError):
+        pass
+    raise OutputFailed(f"{staging / JOURNAL}: not the journal of an update khabar wrote; the site beside it may be half"
+                       f" updated: remove {staging.name} and build with --clean")
 
 
 def _real_folder(out: Path, folder: Path, known: set[Path]) -> None:

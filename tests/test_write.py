@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD_TIME, MANY_ARTICLES, ScratchSite, kill_later, many_articles, start_build
+from conftest import BUILD_TIME, MANY_ARTICLES, ScratchSite, kill_later, many_articles, run_cli, start_build
 from khabar import write
 from khabar.output import HTML, Output
 from khabar.write import MARKER, OutputFailed, OutputFolder, UnsafeOutput, claim_output, staged_output
@@ -324,3 +324,25 @@ def test_sigkill_at_any_moment_leaves_a_whole_site_and_the_next_build_succeeds(s
         assert whole, f"a kill {moment} left a site that is neither the old one nor the new one"
     assert beside(scratch.out) == sorted(["_site", "assets", "content", "layouts", "site.yaml"])
 
+
+
+@pytest.mark.parametrize("journal", [
+    "{\"delete\": [\"index.ht",  # cut short: a disk that failed, not a build killed (the journal is renamed in whole)
+    '{"delete": ["../outside.txt"], "write": []}',  # planted to delete beside the output folder
+    '{"delete": [], "write": ["/etc/hostname"]}',
+    '["not", "a", "journal"]',
+])
+def test_a_journal_khabar_did_not_write_is_one_line_and_nothing_outside_is_touched(project: Path, journal: str):
+    out = project / "_site"
+    build_in_process(project, out, {"index.html": b"last good"})
+    (project / "outside.txt").write_text("not the build's")
+    staging = OutputFolder(out.resolve()).sibling("staging-999999999")
+    staging.mkdir()
+    (staging / write.JOURNAL).write_text(journal, encoding="utf-8")
+    result = run_cli("build", "--out", str(out), root=project)
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {staging / write.JOURNAL}: not the journal of an update khabar wrote")
+    assert "Traceback" not in result.stderr
+    assert (project / "outside.txt").read_text() == "not the build's"
+    assert (out / "index.html").read_bytes() == b"last good"
