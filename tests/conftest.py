@@ -14,10 +14,10 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import IO, Callable, Iterator
 from urllib.parse import unquote
 
 import pytest
@@ -35,29 +35,44 @@ settings.register_profile("khabar", derandomize=True, database=None)
 settings.load_profile("khabar")
 
 
-# The tests run on every core at once (pytest.ini). A test whose measure a busy machine would spoil runs `alone`:
-# every test holds this lock shared while it runs, and such a test takes it whole.
-_ALONE = PROJECT / ".cache" / "tests-alone.lock"
+# The tests run on every core at once (pytest.ini). A test whose measure a busy machine would spoil runs `alone`.
+# Every test holds the run's lock shared, from its fixtures' set-up to their tear-down (a module's built site or
+# browser is work too); `alone` turns its own process's hold into the whole lock. It passes the gate first, and
+# keeps it, so that tests starting meanwhile wait rather than keep the lock shared forever.
+_LOCKS = PROJECT / ".cache" / "tests"
+_this_process_holds: list[IO[str]] = []
+
+
+def _lock_file(name: str) -> IO[str]:
+    _LOCKS.mkdir(parents=True, exist_ok=True)
+    return open(_LOCKS / name, "a")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    with _lock_file("gate.lock") as gate, _lock_file("run.lock") as run:
+        fcntl.flock(gate, fcntl.LOCK_SH)
+        fcntl.flock(run, fcntl.LOCK_SH)
+        fcntl.flock(gate, fcntl.LOCK_UN)
+        _this_process_holds.append(run)
+        try:
+            return (yield)
+        finally:
+            _this_process_holds.pop()  # closing the file lets go
 
 
 @contextmanager
-def _holding(kind: int) -> Iterator[None]:
-    _ALONE.parent.mkdir(exist_ok=True)
-    with open(_ALONE, "a") as lock:
-        fcntl.flock(lock, kind)
-        yield  # closing the file lets go
-
-
-@pytest.fixture(autouse=True)
-def _beside_other_tests() -> Iterator[None]:
-    with _holding(fcntl.LOCK_SH):
-        yield
-
-
-def alone() -> AbstractContextManager[None]:
-    """Held while no other test of the run goes on: for a module- or session-scoped fixture's measurement, never
-    inside a test, whose own shared hold it would wait for."""
-    return _holding(fcntl.LOCK_EX)
+def alone() -> Iterator[None]:
+    """Held while no other test of the run goes on: for a measurement in a test's fixture."""
+    run = _this_process_holds[-1]
+    with _lock_file("gate.lock") as gate:
+        fcntl.flock(run, fcntl.LOCK_UN)  # waiting at the gate holding nothing: two such tests cannot wait on each other
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        fcntl.flock(run, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(run, fcntl.LOCK_SH)
 
 
 @dataclass
