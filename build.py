@@ -248,7 +248,7 @@ def serve(root: Path, host: str, port: int, out: Path | None, drafts: bool, futu
                                jobs=jobs, progress=progress or silent)
         # One builder for the whole session: it keeps what it read and what it wrote, and redoes only what each save changed.
         builder = Builder(root, out, options)
-        if not server.run(lambda: _run_build(root, out, builder.build, progress=progress)):
+        if not server.run(lambda: _run_build(root, out, builder.build, progress=progress), builder.built_files):
             sys.exit(1)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM
         click.echo("stopped")

@@ -235,6 +235,10 @@ class Builder:
         write_sealed(state_file, self.stamp, self.state)
         return report
 
+    def built_files(self) -> Mapping[str, bytes]:
+        """The digest of each file this builder's last build wrote or left in place, by its path; none before one succeeded."""
+        return self.state.files if self.state else {}
+
     def _previous(self, folder: OutputFolder, state_file: Path) -> OutputState | None:
         """The state of the output folder as the last build left it, if that build's site is still the one there."""
         marked = marker_build_id(folder)

@@ -20,7 +20,6 @@ terminal printed for a failed build, shown over the page until a build succeeds)
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import ipaddress
 import json
 import os
@@ -30,7 +29,7 @@ import socket
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Mapping
 from urllib.parse import unquote_to_bytes
 
 from tornado import web
@@ -151,40 +150,6 @@ def _is_ip(host: str) -> bool:
     return True
 
 
-class SiteDigests:
-    """A digest of every file the site serves, by its site URL; a file is read again only if its status changed."""
-
-    def __init__(self, out: Path):
-        self.out = out
-        self._known: dict[str, tuple[tuple[int, int, int], bytes]] = {}  # by path: (inode, size, mtime), digest
-
-    def now(self) -> dict[str, bytes]:
-        site = os.path.realpath(self.out)  # a build may have swapped the folder
-        known, digests = {}, {}
-        for file in _site_files(site):
-            try:
-                status = os.stat(file)
-                identity = (status.st_ino, status.st_size, status.st_mtime_ns)
-                if file in self._known and self._known[file][0] == identity:
-                    digest = self._known[file][1]
-                else:
-                    with open(file, "rb") as content:
-                        digest = hashlib.file_digest(content, "blake2b").digest()
-            except OSError:
-                continue
-            known[file] = identity, digest
-            digests[output_url(Path(os.path.relpath(file, site)).as_posix())] = digest
-        self._known = known
-        return digests
-
-
-def _site_files(site: str) -> Iterator[str]:
-    """The files under the site's folder, but those whose name, or a folder's, starts with a dot."""
-    for folder, subfolders, names in os.walk(site):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        yield from (os.path.join(folder, name) for name in names if not name.startswith("."))
-
-
 def problem_lines(problems: Problems) -> list[str]:
     """A failed build's problems as the terminal printed them, one `path:line[:column]: level: message` each."""
     return render(problems, "text").splitlines() or [NOT_IN_A_SOURCE]
@@ -253,15 +218,16 @@ class LivePages:
 
 # A build: None if it succeeded, else the problems it printed (none when the failure was not in a source file).
 Build = Callable[[], Problems | None]
+# The digest of each file of the site the last good build wrote, by its path in the output folder.
+BuiltFiles = Callable[[], Mapping[str, bytes]]
 
 
 class Rebuilder:
     """Builds the site, then again whenever sources are edited, and tells the open pages what came of it."""
 
-    def __init__(self, root: Path, out: Path, build: Build, pages: LivePages):
-        self.root, self.out, self.build, self.pages = root, out, build, pages
-        self._digests = SiteDigests(out)
-        self._site: dict[str, bytes] = {}
+    def __init__(self, root: Path, out: Path, build: Build, built_files: BuiltFiles, pages: LivePages):
+        self.root, self.out, self.build, self.built_files, self.pages = root, out, build, built_files, pages
+        self._site: dict[str, bytes] = {}  # by site URL; empty until a build succeeds (the next good one then reloads every page)
         # The sources edited since the last good build made the site served; None when that site is an earlier run's.
         self._edited: set[str] | None = set()
 
@@ -277,7 +243,8 @@ class Rebuilder:
                 return False
             self._edited = None
             self.pages.show_problems(problem_lines(problems))
-        self._site = self._digests.now()
+        else:
+            self._site = self._site_now()
         return True
 
     def rebuild(self, edited: set[str]) -> None:
@@ -289,7 +256,7 @@ class Rebuilder:
             self.pages.show_problems(problem_lines(problems))  # over the last good site, which stays
             return
         self.pages.clear_problems()
-        site = self._digests.now()
+        site = self._site_now()
         changed = sorted(url for url in site.keys() | self._site.keys() if site.get(url) != self._site.get(url))
         stylesheets = replaced_stylesheets(self._site, site)
         restyle = self._edited is not None and only_stylesheets(self._edited, self.root) and bool(stylesheets)
@@ -298,6 +265,9 @@ class Rebuilder:
             self.pages.restyle(stylesheets)
         elif changed:
             self.pages.reload(changed)
+
+    def _site_now(self) -> dict[str, bytes]:
+        return {output_url(path): content for path, content in self.built_files().items()}
 
 
 class DevServer:
@@ -333,9 +303,9 @@ class DevServer:
             name = f"[{address}]" if ":" in address else address
         return f"http://{name}:{port}/"
 
-    def run(self, build: Build) -> bool:
+    def run(self, build: Build, built_files: BuiltFiles) -> bool:
         """Build, then serve and rebuild on every change until KeyboardInterrupt; False if the first build failed."""
-        rebuilder = Rebuilder(self.root, self.out, build, self.pages)
+        rebuilder = Rebuilder(self.root, self.out, build, built_files, self.pages)
         sources = watch_sources(self.root)  # before the first build: an edit made during it is seen
         try:
             return rebuilder.first_build() and self._serve(rebuilder, sources)
