@@ -67,9 +67,10 @@ class Renderer:
         self.localizers = site.localizers
         self.heads = HeadMaker(site, links)
         self._templates_used: dict[str, tuple[str, ...]] = {}
-        # What every template sees besides its page and its language.
+        # What every template sees besides its page and its language: what every page's fingerprint covers, never
+        # the whole site, whose articles a template could read without the fingerprint knowing.
         self._shared_context = {
-            "site": site,
+            "config": site.config,
             "languages": {language.code: language for language in site.config.languages},
             "home_urls": {code: home_url(code) for code in site.config.language_codes},
             "search_urls": {code: search_url(code) for code in site.config.language_codes},

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
-from conftest import PROJECT
+from conftest import PROJECT, ScratchSite, run_cli
 
 from khabar.content import Article
 from khabar.digests import BY_KEY_FIELDS, SHOWN_ON_ITS_OWN_PAGE, TEASER_FIELDS, article_digests
@@ -88,3 +89,15 @@ def test_what_every_page_shares_is_in_every_fingerprint():
     articles = digests_of([article for language in site.articles.values() for article in language])
     page = site.pages[0]
     assert page_fingerprint(page, b"one", articles) != page_fingerprint(page, b"two", articles)
+
+
+def test_templates_reach_other_articles_only_through_their_page(scratch: ScratchSite):
+    """A layout could otherwise show what no page's fingerprint covers, and go stale after an incremental build."""
+    scratch.article("ar", "story", "title: خبر\ndate: 2023-09-13")
+    base = scratch.root / "layouts" / "base.html"
+    lines = base.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(1, "{{ site.articles }}\n")
+    base.write_text("".join(lines), encoding="utf-8")
+    result = run_cli("build", root=scratch.root)
+    assert result.returncode == 1
+    assert re.search(r"^layouts/base\.html:2: error: template error: .*'site' is undefined", result.stderr, re.MULTILINE), result.stderr
