@@ -16,10 +16,11 @@ import errno
 import os
 import struct
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from tornado.ioloop import IOLoop, PeriodicCallback
 
+from ..buildstate import input_snapshot
 from ..config import ASSETS_DIR, CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR
 
 SOURCES = (CONFIG_FILE, CONTENT_DIR, LAYOUTS_DIR, ASSETS_DIR)  # what the build reads; an edit under them rebuilds
@@ -29,41 +30,18 @@ SETTLE_SECONDS = 0.01  # how long the events of one save may be apart
 Edited = Callable[[set[str]], None]  # told the paths of the sources edited, added or removed
 
 
-def source_state(root: Path) -> dict[str, tuple[int, int]]:
-    """Every source file's modification time and size, by path: any edit, addition or removal changes it."""
-    state = {}
-    for file in (file for name in SOURCES for file in _files(root / name)):
-        try:
-            status = os.stat(file)
-        except OSError:
-            continue  # gone meanwhile, or a symlink to nothing
-        state[file] = (status.st_mtime_ns, status.st_size)
-    return state
-
-
-def _files(start: Path) -> Iterator[str]:
-    """The files under a folder, or the file itself; none whose name, or a folder's, starts with a dot, which the build skips
-    (an editor's swap file, .DS_Store): saving one would rebuild for nothing."""
-    if not start.is_dir():
-        yield str(start)
-        return
-    for folder, subfolders, names in os.walk(start):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        yield from (os.path.join(folder, name) for name in names if not name.startswith("."))
-
-
 class PollingWatch:
     """Every source's modification time and size, compared twice a second: what every system offers."""
 
     def __init__(self, root: Path):
         self.root = root
-        self._state = source_state(root)
+        self._state = input_snapshot(root)  # what the build's own "nothing to do" check compares
         self._poll: PeriodicCallback | None = None
 
     def edited(self) -> set[str]:
         """The sources edited, added or removed since the last call (or since the watch began)."""
-        state = source_state(self.root)
-        edited = {file for file in state.keys() | self._state.keys() if state.get(file) != self._state.get(file)}
+        state = input_snapshot(self.root)
+        edited = {os.path.join(self.root, path) for path in state.keys() | self._state.keys() if state.get(path) != self._state.get(path)}
         self._state = state
         return edited
 
@@ -153,7 +131,7 @@ class InotifyWatch:
             if mask & _IN_IGNORED:
                 self._folders.pop(watch, None)
             if folder is None or (folder == self.root and name not in SOURCES) or name.startswith("."):
-                continue  # the output folder and anything else beside the sources; dotted names, as in _files
+                continue  # the output folder and anything else beside the sources; dotted names, which the build skips
             path = os.path.join(folder, name) if name else folder
             if mask & _IN_ISDIR and mask & (_IN_CREATE | _IN_MOVED_TO):
                 self._watch_tree(path)  # a folder made or moved in: the build reads it whole, so its files need no event
