@@ -177,6 +177,7 @@ class Builder:
         snapshot = input_snapshot(self.root)
         unchanged_if = (self.options.choices, history_mark(self.root), self.stamp)
         if previous and _nothing_to_do(previous, snapshot, unchanged_if, built_at):
+            self.state = previous  # read from disk when this builder is new (serve started again): the folder is its now
             return replace(previous.report, written=0, unchanged=len(previous.files), deleted=0)
         try:
             loaded = _load(self.root, self.options, built_at, self.parsed, self.related_lists)
@@ -236,7 +237,7 @@ class Builder:
         return report
 
     def built_files(self) -> Mapping[str, bytes]:
-        """The digest of each file this builder's last build wrote or left in place, by its path; none before one succeeded."""
+        """The digest of each file of the site this builder last built, or found built (by its path); none before that."""
         return self.state.files if self.state else {}
 
     def _previous(self, folder: OutputFolder, state_file: Path) -> OutputState | None:

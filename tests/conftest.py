@@ -63,7 +63,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 @contextmanager
 def alone() -> Iterator[None]:
-    """Held while no other test of the run goes on: for a measurement in a test's fixture."""
+    """Held while no other test of the run goes on: for a measurement in a test's fixture, taken once (not nested)."""
+    assert _this_process_holds, "alone() is for a test's fixtures, which hold the lock shared already"
     run = _this_process_holds[-1]
     with _lock_file("gate.lock") as gate:
         fcntl.flock(run, fcntl.LOCK_UN)  # waiting at the gate holding nothing: two such tests cannot wait on each other

@@ -65,6 +65,17 @@ def test_a_build_with_nothing_changed_writes_nothing(site: ScratchSite):
     assert mtimes(site.out) == before
 
 
+def test_a_new_builder_with_nothing_to_do_knows_the_files_of_the_site(site: ScratchSite):
+    """serve started again over the site it built: what the first edit changed is known, not every file."""
+    age(site.root)
+    first = Builder(site.root, site.out, OPTIONS)
+    first.build()
+    again = Builder(site.root, site.out, OPTIONS)
+    assert again.built_files() == {}
+    assert again.build().written == 0
+    assert again.built_files() == first.built_files() and len(again.built_files()) > 50
+
+
 def test_a_body_edit_rewrites_its_page_and_what_shows_its_words_and_nothing_else(site: ScratchSite, tmp_path: Path):
     age(site.root)
     Builder(site.root, site.out, OPTIONS).build()

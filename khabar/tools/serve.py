@@ -218,7 +218,7 @@ class LivePages:
 
 # A build: None if it succeeded, else the problems it printed (none when the failure was not in a source file).
 Build = Callable[[], Problems | None]
-# The digest of each file of the site the last good build wrote, by its path in the output folder.
+# The digest of each file of the site served, by its path in the output folder, as the last good build left it.
 BuiltFiles = Callable[[], Mapping[str, bytes]]
 
 

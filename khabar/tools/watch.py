@@ -41,7 +41,7 @@ class PollingWatch:
     def edited(self) -> set[str]:
         """The sources edited, added or removed since the last call (or since the watch began)."""
         state = input_snapshot(self.root)
-        edited = {os.path.join(self.root, path) for path in state.keys() | self._state.keys() if state.get(path) != self._state.get(path)}
+        edited = {str(self.root / path) for path in state.keys() | self._state.keys() if state.get(path) != self._state.get(path)}
         self._state = state
         return edited
 
