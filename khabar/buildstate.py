@@ -100,8 +100,11 @@ def _seal_key() -> bytes | None:
         return None
 
 
-def _seal(key: bytes, data: bytes) -> bytes:
-    return hmac.new(key, data, hashlib.blake2b).digest()[:_SEAL_BYTES]
+def _seal(key: bytes, *parts: bytes) -> bytes:
+    sealing = hmac.new(key, digestmod=hashlib.blake2b)
+    for part in parts:
+        sealing.update(part)
+    return sealing.digest()[:_SEAL_BYTES]
 
 
 def read_sealed(path: Path, stamp: str) -> Any | None:
@@ -109,18 +112,26 @@ def read_sealed(path: Path, stamp: str) -> Any | None:
     key = _seal_key()
     if key is None:
         return None
+    header = _stamp_header(stamp)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            seal, written_by = file.read(_SEAL_BYTES), file.read(len(header))
+            if written_by != header:
+                return None  # another version of khabar's: not worth reading, let alone unpickling
+            body = file.read()
     except OSError:
         return None
-    seal, body = data[:_SEAL_BYTES], data[_SEAL_BYTES:]
-    if len(seal) < _SEAL_BYTES or not hmac.compare_digest(seal, _seal(key, body)):
+    if len(seal) < _SEAL_BYTES or not hmac.compare_digest(seal, _seal(key, header, body)):
         return None
     try:
-        written_by, content = pickle.loads(body)
+        return pickle.loads(body)
     except Exception:  # sealed by us, yet unreadable: a class that changed shape; start from nothing
         return None
-    return content if written_by == stamp else None
+
+
+def _stamp_header(stamp: str) -> bytes:
+    """What a state file holds between its seal and its content: the code stamp it was written by."""
+    return stamp.encode() + b"\n"
 
 
 def write_sealed(path: Path, stamp: str, content: Any) -> None:
@@ -129,11 +140,12 @@ def write_sealed(path: Path, stamp: str, content: Any) -> None:
     key = _seal_key()
     if key is None:
         return
-    body = pickle.dumps((stamp, content), protocol=pickle.HIGHEST_PROTOCOL)
+    header, body = _stamp_header(stamp), pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL)
     temporary = path.with_name(f"{path.name}.{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(_seal(key, body) + body)
+        with open(temporary, "wb") as file:
+            file.writelines((_seal(key, header, body), header, body))
         os.replace(temporary, path)
     except OSError:
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import time
 from pathlib import Path
 
@@ -137,6 +138,16 @@ def test_a_state_not_sealed_here_is_not_read(tmp_path: Path):
     data = path.read_bytes()
     path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
     assert read_sealed(path, "stamp") is None
+    path.write_bytes(data.replace(b"stamp\n", b"stamq\n", 1))  # the stamp is sealed too
+    assert read_sealed(path, "stamq") is None
+
+
+def test_a_state_of_other_code_is_not_even_unpickled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """After an upgrade, the first build reads no more than each state's stamp: 263 MB of parsed articles at 10,000 pairs."""
+    path = tmp_path / "state.pickle"
+    write_sealed(path, "stamp", {"a": 1})
+    monkeypatch.setattr(pickle, "loads", lambda data: pytest.fail("unpickled"))
+    assert read_sealed(path, "other code") is None
 
 
 def test_a_site_another_build_replaced_is_built_whole(site: ScratchSite, tmp_path: Path):
