@@ -41,6 +41,8 @@ def last_changes(root: Path, folder: str) -> dict[str, dt.datetime]:
         return {}
     head = state.split("\n")[1]
     since, known = _read_cache(root, folder)
+    if since == head:  # read at this very commit: every rebuild between commits (serve's) asks git no more
+        return known
     if since and _git(root, "merge-base", "--is-ancestor", since, head) is not None:
         commits = f"{since}..{head}"
     else:

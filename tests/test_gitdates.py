@@ -16,6 +16,9 @@ from lxml import etree
 from conftest import BuiltSite, ScratchSite, run_cli, tree_digest
 from system import ensure_program
 
+from khabar import gitdates
+from khabar.config import CONTENT_DIR
+
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 EDITED_URL = "/ar/2023/09/قمة/"
 EDITED = "2023-09-15T08:30:00+05:00"  # the author's own offset, not the site's
@@ -142,3 +145,17 @@ def test_a_later_build_reads_only_the_new_commits_and_finds_what_a_fresh_read_fi
     # History rewritten under the cache: the commit it was read at is no longer an ancestor, so all is read again.
     git(copy, "commit", "-q", "--amend", "--reset-author", "-m", "The late correction, made earlier", date="2023-09-15T12:00:00+03:00")
     assert shown_updated(build(copy, tmp_path / "rewritten"), "/en/2023/09/once/") == "2023-09-15T12:00:00+03:00"
+
+
+def test_a_build_at_the_commit_the_dates_were_read_at_asks_git_only_where_it_stands(desk: ScratchSite, tmp_path: Path,
+                                                                                     monkeypatch: pytest.MonkeyPatch):
+    """serve rebuilds on every save between commits: each costs one `git rev-parse`, not a read of the history."""
+    copy = tmp_path / "copy"
+    git(tmp_path, "clone", "-q", f"file://{desk.root}", str(copy))
+    read = gitdates.last_changes(copy, CONTENT_DIR)
+    assert read
+    asked: list[str] = []
+    ask_git = gitdates._git
+    monkeypatch.setattr(gitdates, "_git", lambda root, *arguments: asked.append(arguments[0]) or ask_git(root, *arguments))
+    assert gitdates.last_changes(copy, CONTENT_DIR) == read
+    assert asked == ["rev-parse"]
