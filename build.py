@@ -85,6 +85,8 @@ def _run_build(root: Path, out: Path, build: Callable[[], BuildReport], output_f
     if pictures:
         click.echo(f"pictures: {pictures} derivatives, {report.pictures_encoded} encoded, {report.pictures_cached} from the cache",
                    err=to_stderr)
+    if report.search_behind:
+        click.echo(f"search index: {', '.join(report.search_behind)} made next, once the page has reloaded", err=to_stderr)
     return None
 
 
@@ -248,7 +250,10 @@ def serve(root: Path, host: str, port: int, out: Path | None, drafts: bool, futu
                                jobs=jobs, progress=progress or silent)
         # One builder for the whole session: it keeps what it read and what it wrote, and redoes only what each save changed.
         builder = Builder(root, out, options)
-        if not server.run(lambda: _run_build(root, out, builder.build, progress=progress), builder.built_files):
+        def build(search_later: bool) -> Problems | None:
+            return _run_build(root, out, functools.partial(builder.build, search_later), progress=progress)
+
+        if not server.run(build, builder.built_files, builder.search_behind):
             sys.exit(1)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM
         click.echo("stopped")

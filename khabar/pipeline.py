@@ -72,6 +72,7 @@ class BuildReport:
     written: int = 0  # files written: new, or with other bytes than the output folder held
     unchanged: int = 0  # files left as they were (their modification time too)
     deleted: int = 0  # files of pages and other outputs that are gone
+    search_behind: tuple[str, ...] = ()  # languages whose search index an edit changed, left for the next build (serve)
 
 
 def build_time(now: dt.datetime | None) -> dt.datetime:
@@ -166,7 +167,9 @@ class Builder:
         self.related_lists = RememberedValues(root, "related", self.stamp, fresh=options.clean)
         self.state: OutputState | None = None  # what the output folder holds, if this builder wrote it last
 
-    def build(self) -> BuildReport:
+    def build(self, search_later: bool = False) -> BuildReport:
+        """Build what changed. `search_later` (serve, so that the page shows an edit before Pagefind has indexed it):
+        a language's search bundle that an edit changed is left as it was, and made by the next build."""
         # First, so that a wrong --out is refused before any work, and a site a killed build took away is back
         # even if this build then fails.
         folder = claim_output(self.root, self.out, self.options.force)
@@ -194,6 +197,9 @@ class Builder:
                  if previous is None or previous.pages.get(path) != fingerprint]
         stale = [name for name, fingerprint in plan.groups.items()
                  if previous is None or name not in previous.groups or previous.groups[name][0] != fingerprint]
+        behind = [search_group(lang) for lang in site.config.language_codes if search_later and search_group(lang) in stale
+                  and previous is not None and search_group(lang) in previous.groups]
+        stale = [name for name in stale if name not in behind]
         files: dict[str, bytes] = {}
         with (updated_output(folder) if previous else staged_output(folder)) as output:
             def write(item: Output) -> bytes:
@@ -219,7 +225,8 @@ class Builder:
                 files[item.path] = write(item)
                 if group:
                     made[group].append(item.path)
-            groups = {name: (fingerprint, tuple(made[name]) if name in made else previous.groups[name][1])
+            groups = {name: previous.groups[name] if name in behind else  # its old fingerprint: still to be made
+                      (fingerprint, tuple(made[name]) if name in made else previous.groups[name][1])
                       for name, fingerprint in plan.groups.items()}
             files.update({path: before[path] for path in plan.pages if path not in files})  # pages not rendered again
             files.update({path: before[path] for name in plan.groups if name not in made for path in groups[name][1]})
@@ -230,11 +237,16 @@ class Builder:
         articles = sum(len(articles) for articles in site.articles.values())
         written = sum(1 for path, content in files.items() if before.get(path) != content)
         report = BuildReport(len(site.pages), articles, tuple(loaded.problems.warnings), pictures.encoded, pictures.cached,
-                             written=written, unchanged=len(files) - written, deleted=len(set(before) - set(files)))
+                             written=written, unchanged=len(files) - written, deleted=len(set(before) - set(files)),
+                             search_behind=tuple(lang for lang in site.config.language_codes if search_group(lang) in behind))
         self.state = OutputState(output.build_id, files, plan.pages, groups, report, unchanged_if, snapshot, snapshot_at,
-                                 built_at, loaded.steady_until)
+                                 built_at, loaded.steady_until, tuple(behind))
         write_sealed(state_file, self.stamp, self.state)
         return report
+
+    def search_behind(self) -> bool:
+        """Whether the last build left a search index for the next one to make (`build(search_later=True)`)."""
+        return bool(self.state and self.state.behind)
 
     def built_files(self) -> Mapping[str, bytes]:
         """The digest of each file of the site this builder last built, or found built (by its path); none before that."""
@@ -251,8 +263,8 @@ class Builder:
 
 
 def _nothing_to_do(previous: OutputState, snapshot: dict, unchanged_if: tuple, built_at: dt.datetime) -> bool:
-    """Every input as it was, the same options and history, and no article's time come or gone since."""
-    return (previous.unchanged_if == unchanged_if and unchanged_snapshot(previous, snapshot)
+    """Nothing left behind, every input as it was, the same options and history, and no article's time come or gone since."""
+    return (not previous.behind and previous.unchanged_if == unchanged_if and unchanged_snapshot(previous, snapshot)
             and previous.stable_from <= built_at and (previous.stable_until is None or built_at < previous.stable_until))
 
 

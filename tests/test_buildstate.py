@@ -94,6 +94,26 @@ def test_a_body_edit_rewrites_its_page_and_what_shows_its_words_and_nothing_else
     assert tree_digest(site.out) == clean_copy(site, tmp_path)
 
 
+def search_files(tree: dict[str, str]) -> dict[str, str]:
+    return {path: content for path, content in tree.items() if path.startswith("pagefind/")}
+
+
+def test_a_search_index_left_for_later_is_made_by_the_next_build(site: ScratchSite, tmp_path: Path):
+    """serve shows an edit before Pagefind has indexed it; the next build, serve's or the command line's, indexes it."""
+    age(site.root)
+    builder = Builder(site.root, site.out, OPTIONS)
+    builder.build()
+    indexed = search_files(tree_digest(site.out))
+    site.article("en", "story-3", front_matter("Story 3", 3), "The text of story 3.\n\nZanzibar, in a sentence of its own.")
+    builder.build(search_later=True)
+    clean = clean_copy(site, tmp_path)
+    assert "Zanzibar" in (site.out / "en/2026/11/story-3/index.html").read_text(encoding="utf-8")
+    assert search_files(tree_digest(site.out)) == indexed != search_files(clean) and builder.state.behind == ("search en",)
+    report = Builder(site.root, site.out, OPTIONS).build()  # every input as it was, yet not "nothing to do"
+    assert report.written > 0
+    assert tree_digest(site.out) == clean
+
+
 def test_deleted_and_renamed_articles_leave_no_page_behind(site: ScratchSite, tmp_path: Path):
     Builder(site.root, site.out, OPTIONS).build()
     (site.root / "content/ar/story-2.md").unlink()

@@ -362,9 +362,10 @@ def without_state(root: Path, copy: Path) -> Path:
     return copy
 
 
-def build_or_fail(root: Path, out: Path, options: BuildOptions, builder: Builder | None = None) -> BuildReport:
+def build_or_fail(root: Path, out: Path, options: BuildOptions, builder: Builder | None = None,
+                  search_later: bool = False) -> BuildReport:
     try:
-        return builder.build() if builder else build(root, out, options)
+        return builder.build(search_later) if builder else build(root, out, options)
     except BuildFailed as failure:
         pytest.fail("the build refused a valid project:\n" + "\n".join(map(str, failure.problems.errors)))
 
@@ -581,6 +582,14 @@ class IncrementalBuilds(RuleBasedStateMachine):
         self.last = tree_digest(self.out)  # what the next build finds, and must rewrite only where it differs
         self.project.put(story)
         self.project.write()
+
+    @precondition(lambda self: self.project.stories)
+    @rule(pick=st.integers(0, 9), edit=field_edits)
+    def serve_shows_an_edit_before_it_is_searchable(self, pick, edit):
+        """An edit built as `serve` builds a save, a search index it changed left for the next build (the check's)."""
+        self.edit_article(pick, edit)
+        build_or_fail(self.project.root, self.out, self.options, self.builder(), search_later=True)
+        self.last = tree_digest(self.out)
 
     # Edits the build refuses
 

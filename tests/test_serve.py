@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gzip
 import http.client
 import json
 import os
@@ -33,6 +34,7 @@ from tornado.websocket import websocket_connect
 
 from conftest import PROJECT, ScratchSite, run_cli
 from khabar.problems import Problems
+from khabar.textnorm import search_form
 from khabar.tools.serve import (
     LIVE_SCRIPT_URL, LIVE_SOCKET_URL, NOT_IN_A_SOURCE, Redirect, media_type, only_stylesheets, own_hosts, problem_lines,
     replaced_stylesheets, site_file, with_live_script,
@@ -393,6 +395,27 @@ def test_pages_of_its_own_origin_are_told_the_urls_a_rebuild_changed(served: str
     for machine_path in (str(site.root), str(site.out), str(Path.home()), "/tmp/", "\\"):
         assert machine_path not in text
     fetch(port, STORY_URL, until="العنوان الثاني")
+
+
+def indexed_words(out: Path, lang: str) -> str:
+    """The words a language's search index holds, read back from Pagefind's compressed fragments ("" while they move)."""
+    try:
+        fragments = (out / "pagefind" / lang / "fragment").glob("*.pf_fragment")
+        return " ".join(json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["content"] for path in fragments)
+    except OSError:
+        return ""
+
+
+def test_an_edit_shows_before_its_search_index_is_made_and_the_index_follows(serving: ServeProcess, site: ScratchSite):
+    port = port_of(serving.url())
+    article = site.root / "content/en/story.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n\nZanzibar, in a paragraph of its own.\n", encoding="utf-8")
+    fetch(port, "/en/2023/09/story/", until="Zanzibar")
+    serving.wait_for(r"search index: (?:\w+, )*en(?:, \w+)* made next, once the page has reloaded")
+    deadline = time.monotonic() + 30
+    while search_form("Zanzibar") not in indexed_words(site.out, "en"):
+        assert time.monotonic() < deadline, serving.output
+        time.sleep(0.1)
 
 
 def test_a_failed_rebuild_keeps_the_last_good_site_until_the_next_good_one(serving: ServeProcess, site: ScratchSite):

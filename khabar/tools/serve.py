@@ -34,6 +34,7 @@ from urllib.parse import unquote_to_bytes
 
 from tornado import web
 from tornado.httpserver import HTTPServer
+from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
@@ -216,28 +217,37 @@ class LivePages:
                 self.leave(page)
 
 
-# A build: None if it succeeded, else the problems it printed (none when the failure was not in a source file).
-Build = Callable[[], Problems | None]
+# A build: None if it succeeded, else the problems it printed (none when the failure was not in a source file). Given
+# True, it may leave a search index an edit changed for the next build, so that the page shows the edit sooner.
+Build = Callable[[bool], Problems | None]
 # The digest of each file of the site served, by its path in the output folder, as the last good build left it.
 BuiltFiles = Callable[[], Mapping[str, bytes]]
+# Whether the last build left a search index for the next one.
+SearchBehind = Callable[[], bool]
+# How long after a rebuild's pages are told the search index it left is made: the build runs on the server's
+# thread, and the reloaded page's files come first.
+SEARCH_AFTER_SECONDS = 0.5
 
 
 class Rebuilder:
     """Builds the site, then again whenever sources are edited, and tells the open pages what came of it."""
 
-    def __init__(self, root: Path, out: Path, build: Build, built_files: BuiltFiles, pages: LivePages):
-        self.root, self.out, self.build, self.built_files, self.pages = root, out, build, built_files, pages
+    def __init__(self, root: Path, out: Path, build: Build, built_files: BuiltFiles, search_behind: SearchBehind,
+                 pages: LivePages):
+        self.root, self.out, self.pages = root, out, pages
+        self.build, self.built_files, self.search_behind = build, built_files, search_behind
         self._site: dict[str, bytes] = {}  # by site URL; empty until a build succeeds (the next good one then reloads every page)
         # The sources edited since the last good build made the site served; None when that site is an earlier run's.
         self._edited: set[str] | None = set()
+        self._search_later: object | None = None  # the IOLoop's handle of the build that makes what the last one left
 
     def first_build(self) -> bool:
-        """The first build; False if it failed and there is no earlier site to serve meanwhile.
+        """The first build, whole; False if it failed and there is no earlier site to serve meanwhile.
 
         Only a folder holding a whole site a build wrote (its marker) is ever served: never an
         unmarked older folder, nor one the build refused to replace (the project, a home folder).
         """
-        problems = self.build()
+        problems = self.build(False)
         if problems is not None:
             if not is_khabar_site(self.out):
                 return False
@@ -248,10 +258,14 @@ class Rebuilder:
         return True
 
     def rebuild(self, edited: set[str]) -> None:
-        """Build again after these sources were edited; the pages reload, swap stylesheets or show the problems."""
+        """Build again after these sources were edited; the pages reload, swap stylesheets or show the problems; then
+        the search index, if the build left it."""
+        if self._search_later is not None:
+            IOLoop.current().remove_timeout(self._search_later)  # this build makes it, or leaves it again
+            self._search_later = None
         if self._edited is not None:
             self._edited |= edited
-        problems = self.build()
+        problems = self.build(True)
         if problems is not None:
             self.pages.show_problems(problem_lines(problems))  # over the last good site, which stays
             return
@@ -265,6 +279,17 @@ class Rebuilder:
             self.pages.restyle(stylesheets)
         elif changed:
             self.pages.reload(changed)
+        if self.search_behind():
+            self._search_later = IOLoop.current().call_later(SEARCH_AFTER_SECONDS, self._make_search_index)
+
+    def _make_search_index(self) -> None:
+        """The build that makes what the last one left. The pages already show the edit, so they are not told: what
+        the site served was is kept as it is, so that an edit this build took in too, before the watch told of it,
+        still reloads them when it does."""
+        self._search_later = None
+        problems = self.build(False)
+        if problems is not None:
+            self.pages.show_problems(problem_lines(problems))
 
     def _site_now(self) -> dict[str, bytes]:
         return {output_url(path): content for path, content in self.built_files().items()}
@@ -303,9 +328,9 @@ class DevServer:
             name = f"[{address}]" if ":" in address else address
         return f"http://{name}:{port}/"
 
-    def run(self, build: Build, built_files: BuiltFiles) -> bool:
+    def run(self, build: Build, built_files: BuiltFiles, search_behind: SearchBehind) -> bool:
         """Build, then serve and rebuild on every change until KeyboardInterrupt; False if the first build failed."""
-        rebuilder = Rebuilder(self.root, self.out, build, built_files, self.pages)
+        rebuilder = Rebuilder(self.root, self.out, build, built_files, search_behind, self.pages)
         sources = watch_sources(self.root)  # before the first build: an edit made during it is seen
         try:
             return rebuilder.first_build() and self._serve(rebuilder, sources)
