@@ -86,7 +86,7 @@ def _run_build(root: Path, out: Path, build: Callable[[], BuildReport], output_f
         click.echo(f"pictures: {pictures} derivatives, {report.pictures_encoded} encoded, {report.pictures_cached} from the cache",
                    err=to_stderr)
     if report.search_behind:
-        click.echo(f"search index: {', '.join(report.search_behind)} made next, once the page has reloaded", err=to_stderr)
+        click.echo(f"search index: {', '.join(report.search_behind)} left for the next build", err=to_stderr)
     return None
 
 
@@ -251,7 +251,14 @@ def serve(root: Path, host: str, port: int, out: Path | None, drafts: bool, futu
         # One builder for the whole session: it keeps what it read and what it wrote, and redoes only what each save changed.
         builder = Builder(root, out, options)
         def build(search_later: bool) -> Problems | None:
-            return _run_build(root, out, functools.partial(builder.build, search_later), progress=progress)
+            if search_later or not builder.search_behind():
+                return _run_build(root, out, functools.partial(builder.build, search_later), progress=progress)
+            # What an edit's build left: the terminal has said all else of it already.
+            started = time.perf_counter()
+            problems = _run_build(root, out, builder.build, quiet=True, progress=progress)
+            if problems is None:
+                click.echo(f"search index made in {time.perf_counter() - started:.2f} s")
+            return problems
 
         if not server.run(build, builder.built_files, builder.search_behind):
             sys.exit(1)

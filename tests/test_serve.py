@@ -411,11 +411,12 @@ def test_an_edit_shows_before_its_search_index_is_made_and_the_index_follows(ser
     article = site.root / "content/en/story.md"
     article.write_text(article.read_text(encoding="utf-8") + "\n\nZanzibar, in a paragraph of its own.\n", encoding="utf-8")
     fetch(port, "/en/2023/09/story/", until="Zanzibar")
-    serving.wait_for(r"search index: (?:\w+, )*en(?:, \w+)* made next, once the page has reloaded")
+    serving.wait_for(r"search index: (?:\w+, )*en(?:, \w+)* left for the next build")
     deadline = time.monotonic() + 30
     while search_form("Zanzibar") not in indexed_words(site.out, "en"):
         assert time.monotonic() < deadline, serving.output
         time.sleep(0.1)
+    serving.wait_for(r"search index made in [\d.]+ s")
 
 
 def test_a_failed_rebuild_keeps_the_last_good_site_until_the_next_good_one(serving: ServeProcess, site: ScratchSite):
