@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gc
 import gzip
 import http.client
 import json
@@ -30,14 +31,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 from tornado.httpclient import HTTPRequest
-from tornado.websocket import websocket_connect
+from tornado.websocket import WebSocketClosedError, websocket_connect
 
 from conftest import PROJECT, ScratchSite, run_cli
 from khabar.problems import Problems
 from khabar.textnorm import search_form
 from khabar.tools.serve import (
-    LIVE_SCRIPT_URL, LIVE_SOCKET_URL, NOT_IN_A_SOURCE, Redirect, media_type, only_stylesheets, own_hosts, problem_lines,
-    replaced_stylesheets, site_file, with_live_script,
+    LIVE_SCRIPT_URL, LIVE_SOCKET_URL, NOT_IN_A_SOURCE, LivePages, Redirect, media_type, only_stylesheets, own_hosts,
+    problem_lines, replaced_stylesheets, site_file, with_live_script,
 )
 
 STORY = "title: العنوان الأول\ndate: 2023-09-13\nauthor: nasrin-tarek\ncategory: reports\ntags: [كوريا الشمالية]"
@@ -241,6 +242,30 @@ def test_only_edits_of_stylesheets_under_assets_swap_stylesheets(tmp_path: Path)
     for edited in (set(), {css, str(tmp_path / "content/ar/x.md")}, {str(tmp_path / "layouts/base.html")},
                    {str(tmp_path / "assets/js/search.js")}, {str(tmp_path / "content/x.css")}, {str(tmp_path)}):
         assert not only_stylesheets(edited, tmp_path), edited
+
+
+def test_a_page_that_closes_while_it_is_told_something_is_let_go_quietly():
+    """A reloading page's socket may close with a message on the way: its failure is taken, never left to be logged."""
+    loop = asyncio.new_event_loop()
+    unretrieved: list[dict] = []
+    loop.set_exception_handler(lambda _, context: unretrieved.append(context))
+
+    class ClosingPage:
+        told = 0
+
+        def write_message(self, text: str) -> asyncio.Future:
+            self.told += 1
+            sending = loop.create_future()
+            loop.call_soon(sending.set_exception, WebSocketClosedError())
+            return sending
+
+    pages, page = LivePages(), ClosingPage()
+    pages.join(page)  # told the state of the build at once
+    loop.run_until_complete(asyncio.sleep(0.01))
+    pages.reload(["/ar/"])  # not told: it has left
+    loop.close()
+    gc.collect()  # a future whose failure nobody took says so as it goes
+    assert page.told == 1 and unretrieved == []
 
 
 def test_a_failure_outside_the_sources_is_shown_without_the_paths_of_this_machine():

@@ -212,9 +212,16 @@ class LivePages:
         text = json.dumps(message, ensure_ascii=False)
         for page in list(self._sockets) if pages is None else pages:
             try:
-                page.write_message(text)
+                sending = page.write_message(text)
             except WebSocketClosedError:
                 self.leave(page)
+                continue
+            # A page that closes while its message is on the way (it is reloading) fails the sending later.
+            sending.add_done_callback(lambda sent, page=page: self._sent(sent, page))
+
+    def _sent(self, sending: asyncio.Future, page: LiveSocket) -> None:
+        if not sending.cancelled() and sending.exception() is not None:
+            self.leave(page)
 
 
 # A build: None if it succeeded, else the problems it printed (none when the failure was not in a source file). Given
