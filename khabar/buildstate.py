@@ -326,7 +326,6 @@ class OutputState:
     snapshot_at_ns: int  # when the snapshot was taken, before the build read anything
     stable_from: dt.datetime  # the build time it stood at
     stable_until: dt.datetime | None  # the first moment an article enters or leaves what the clock decides
-    behind: tuple[str, ...] = ()  # groups left as they were though their inputs changed (serve's search): the next build makes them
 
 
 def output_state_path(root: Path, out: Path) -> Path:

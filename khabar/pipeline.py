@@ -193,12 +193,13 @@ class Builder:
         pictures = encode_pictures(site, workers)  # before the staging folder opens: a picture that fails leaves nothing written
         plan = plan_outputs(site, assets, loaded.digests, self.stamp, workers)
         before = previous.files if previous else {}
+        before_groups = previous.groups if previous else {}
         pages = [index for index, (path, fingerprint) in enumerate(plan.pages.items())
                  if previous is None or previous.pages.get(path) != fingerprint]
-        stale = [name for name, fingerprint in plan.groups.items()
-                 if previous is None or name not in previous.groups or previous.groups[name][0] != fingerprint]
-        behind = [search_group(lang) for lang in site.config.language_codes if search_later and search_group(lang) in stale
-                  and previous is not None and search_group(lang) in previous.groups]
+        stale = [name for name, fingerprint in plan.groups.items() if name not in before_groups or before_groups[name][0] != fingerprint]
+        # Left as it was, with its old fingerprint, only where there is one (not in a first build, nor a new language).
+        left = [lang for lang in site.config.language_codes if search_group(lang) in stale and search_group(lang) in before_groups]
+        behind = [search_group(lang) for lang in left] if search_later else []
         stale = [name for name in stale if name not in behind]
         files: dict[str, bytes] = {}
         with (updated_output(folder) if previous else staged_output(folder)) as output:
@@ -238,15 +239,15 @@ class Builder:
         written = sum(1 for path, content in files.items() if before.get(path) != content)
         report = BuildReport(len(site.pages), articles, tuple(loaded.problems.warnings), pictures.encoded, pictures.cached,
                              written=written, unchanged=len(files) - written, deleted=len(set(before) - set(files)),
-                             search_behind=tuple(lang for lang in site.config.language_codes if search_group(lang) in behind))
+                             search_behind=tuple(left) if search_later else ())
         self.state = OutputState(output.build_id, files, plan.pages, groups, report, unchanged_if, snapshot, snapshot_at,
-                                 built_at, loaded.steady_until, tuple(behind))
+                                 built_at, loaded.steady_until)
         write_sealed(state_file, self.stamp, self.state)
         return report
 
     def search_behind(self) -> bool:
         """Whether the last build left a search index for the next one to make (`build(search_later=True)`)."""
-        return bool(self.state and self.state.behind)
+        return bool(self.state and self.state.report.search_behind)
 
     def built_files(self) -> Mapping[str, bytes]:
         """The digest of each file of the site this builder last built, or found built (by its path); none before that."""
@@ -264,7 +265,7 @@ class Builder:
 
 def _nothing_to_do(previous: OutputState, snapshot: dict, unchanged_if: tuple, built_at: dt.datetime) -> bool:
     """Nothing left behind, every input as it was, the same options and history, and no article's time come or gone since."""
-    return (not previous.behind and previous.unchanged_if == unchanged_if and unchanged_snapshot(previous, snapshot)
+    return (not previous.report.search_behind and previous.unchanged_if == unchanged_if and unchanged_snapshot(previous, snapshot)
             and previous.stable_from <= built_at and (previous.stable_until is None or built_at < previous.stable_until))
 
 

@@ -108,7 +108,7 @@ def test_a_search_index_left_for_later_is_made_by_the_next_build(site: ScratchSi
     builder.build(search_later=True)
     clean = clean_copy(site, tmp_path)
     assert "Zanzibar" in (site.out / "en/2026/11/story-3/index.html").read_text(encoding="utf-8")
-    assert search_files(tree_digest(site.out)) == indexed != search_files(clean) and builder.state.behind == ("search en",)
+    assert search_files(tree_digest(site.out)) == indexed != search_files(clean) and builder.state.report.search_behind == ("en",)
     report = Builder(site.root, site.out, OPTIONS).build()  # every input as it was, yet not "nothing to do"
     assert report.written > 0
     assert tree_digest(site.out) == clean
